@@ -1,0 +1,126 @@
+"""The import history: every import is kept, one is active per kind, an earlier one can come back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import duckdb
+import pandas as pd
+
+from kompetanse import store
+
+# The columns each kind stores, in table order (import_id first, added here).
+KIND_TABLES: dict[str, tuple[str, list[str]]] = {
+    "personnel": (
+        "employments",
+        [
+            "employee_id", "unit_code", "profession", "birth_date", "gender", "position_pct",
+            "employment_type", "start_date", "end_date", "end_reason", "education_level",
+        ],
+    ),
+    "units": ("units", ["unit_code", "unit_name", "parent_code", "level"]),
+    "competences": ("competences", ["employee_id", "competence", "kind", "acquired_date", "expires_date"]),
+    "requirements": ("requirements", ["unit_code", "competence", "min_holders"]),
+    "measures": (
+        "measures",
+        [
+            "measure_id", "unit_code", "main_task", "category", "horizon", "need", "measure", "schedule",
+            "hours", "participants", "sessions", "hourly_rate", "days", "day_rate", "course_fee", "travel",
+            "other_cost", "status", "responsible", "comment",
+        ],
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    import_id: int
+    kind: str
+    file_name: str
+    rows: int
+    snapshot_date: date
+    active: bool
+    reused: bool = False  # true when the same content was already imported: nothing new was written
+
+
+def record_import(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    frame: pd.DataFrame,
+    *,
+    file_name: str,
+    sha256: str,
+    snapshot_date: date,
+) -> ImportRecord:
+    """Store `frame` as a new active import of `kind`, in one transaction.
+
+    The same content (by sha256) imported before is made active again instead: a re-import
+    changes nothing when it is already active.
+    """
+    table, columns = KIND_TABLES[kind]
+    with store.transaction(con):
+        earlier = store.fetch_row(
+            con,
+            "select import_id, file_name, rows, snapshot_date, active from imports "
+            "where kind = $kind and sha256 = $sha order by import_id desc limit 1",
+            {"kind": kind, "sha": sha256},
+        )
+        if earlier is not None:
+            import_id, name, rows, snap, _ = earlier
+            _set_active(con, kind, import_id)
+            return ImportRecord(import_id, kind, name, rows, snap, True, reused=True)
+        import_id = store.next_id(con, "imports", "import_id")
+        data = frame.reindex(columns=columns)
+        con.register("incoming_rows", data)
+        try:
+            column_list = ", ".join(columns)
+            con.execute(
+                f"insert into {table} (import_id, {column_list}) "  # noqa: S608 - names from KIND_TABLES
+                f"select $import_id, {column_list} from incoming_rows",
+                {"import_id": import_id},
+            )
+        finally:
+            con.unregister("incoming_rows")
+        con.execute(
+            "insert into imports values ($id, $kind, $name, $sha, $rows, $at, $snap, false)",
+            {
+                "id": import_id, "kind": kind, "name": file_name, "sha": sha256,
+                "rows": len(frame), "at": datetime.now(), "snap": snapshot_date,
+            },
+        )
+        _set_active(con, kind, import_id)
+    return ImportRecord(import_id, kind, file_name, len(frame), snapshot_date, True)
+
+
+def _set_active(con: duckdb.DuckDBPyConnection, kind: str, import_id: int) -> None:
+    con.execute(
+        "update imports set active = (import_id = $id) where kind = $kind and active <> (import_id = $id)",
+        {"id": import_id, "kind": kind},
+    )
+
+
+def activate(con: duckdb.DuckDBPyConnection, import_id: int) -> ImportRecord:
+    """Make an earlier import the active one of its kind."""
+    row = store.fetch_row(
+        con, "select kind, file_name, rows, snapshot_date from imports where import_id = $id", {"id": import_id}
+    )
+    if row is None:
+        raise LookupError(f"Import {import_id} finnes ikke.")
+    kind, name, rows, snap = row
+    with store.transaction(con):
+        _set_active(con, kind, import_id)
+    return ImportRecord(import_id, kind, name, rows, snap, True)
+
+
+def list_imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return store.run_query(con, "imports_history")
+
+
+def data_date(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The snapshot date of the active personnel import: the default reference date."""
+    frame = store.run_query(con, "data_date")
+    if frame.empty or pd.isna(frame.iloc[0, 0]):
+        return None
+    value = frame.iloc[0, 0]
+    return value.date() if hasattr(value, "date") else value

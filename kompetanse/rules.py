@@ -1,0 +1,98 @@
+"""The definitions of DESIGN.md, each in one place.
+
+Rules that figures are computed with live here as DuckDB macros (the SQL in queries/
+calls them, so the database does the work over whole tables); the defaults of the
+editable rule tables live here too. Tests check each rule against hand-computed cases.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+# Age bands of the plans in seeds/: (label, lowest age, highest age inclusive).
+AGE_BANDS: list[tuple[str, int, int]] = [
+    ("<20", 0, 19),
+    ("20-29", 20, 29),
+    ("30-39", 30, 39),
+    ("40-49", 40, 49),
+    ("50-59", 50, 59),
+    ("60-69", 60, 69),
+    ("70+", 70, 200),
+]
+AGE_BAND_LABELS: list[str] = [label for label, _, _ in AGE_BANDS]
+
+END_REASONS = ("pensjon", "egen_oppsigelse", "intern_overgang", "annet")
+EMPLOYMENT_TYPES = ("fast", "midlertidig", "vikar")
+COMPETENCE_KINDS = ("utdanning", "videreutdanning", "sertifisering", "kurs")
+MAIN_TASKS = ("pasientbehandling", "forskning", "utdanning_helsepersonell", "opplaering_pasienter_parorende")
+CATEGORIES = ("rekruttering", "utvikling")
+HORIZONS = (1, 5)
+
+# Retirement (public sector): AFP from 62; ordinary age 67; særaldersgrense 65 for these
+# professions (a right, not a duty, since 2021). "*" is the default for every other profession.
+DEFAULT_EARLIEST_AGE = 62
+DEFAULT_EXPECTED_AGE = 67
+SPECIAL_AGE_LIMIT = 65
+SPECIAL_AGE_LIMIT_PROFESSIONS = (
+    "sykepleier",
+    "spesialsykepleier",
+    "jordmor",
+    "hjelpepleier",
+    "helsefagarbeider",
+    "barnepleier",
+    "renholder",
+)
+# The 85-rule lets særaldersgrense staff go up to 3 years before the limit: 62 as well.
+DEFAULT_RETIREMENT_RULES: list[tuple[str, int, int]] = [("*", DEFAULT_EARLIEST_AGE, DEFAULT_EXPECTED_AGE)] + [
+    (p, SPECIAL_AGE_LIMIT - 3, SPECIAL_AGE_LIMIT) for p in SPECIAL_AGE_LIMIT_PROFESSIONS
+]
+# Upper age limit in the public sector, dated: 70 before 2026-01-01, 72 from then.
+DEFAULT_UPPER_AGE_LIMITS: list[tuple[date, int]] = [(date(1900, 1, 1), 70), (date(2026, 1, 1), 72)]
+
+# Yearly exit rates by age (KS: about 5 % at 55-60, about 41 % at 65-67); editable table.
+DEFAULT_EXIT_RATES: list[tuple[int, int, float]] = [
+    (0, 54, 0.03),
+    (55, 60, 0.05),
+    (61, 64, 0.15),
+    (65, 67, 0.41),
+    (68, 200, 0.60),
+]
+
+DEFAULT_SETTINGS: dict[str, str] = {
+    "min_group_size": "5",  # small-group suppression threshold k
+    "cost_growth": "0.035",  # yearly price and wage growth for 5-year costs
+    "organisation_name": "Kompetanse",
+}
+
+# Each macro is one rule of DESIGN.md's "Definitions".
+SQL_MACROS: list[str] = [
+    # Active at d: start <= d and (no end or end >= d); the last working day counts.
+    "create or replace macro is_active(start_d, end_d, d) as start_d <= d and (end_d is null or end_d >= d)",
+    # Age at d in completed years; a birthday on d counts (a 29 February birthday comes on 1 March).
+    """create or replace macro age_at(birth, d) as
+        year(d) - year(birth) - case when month(d) < month(birth)
+            or (month(d) = month(birth) and day(d) < day(birth)) then 1 else 0 end""",
+    """create or replace macro age_band(age) as case
+        when age < 20 then '<20' when age < 30 then '20-29' when age < 40 then '30-39'
+        when age < 50 then '40-49' when age < 60 then '50-59' when age < 70 then '60-69'
+        else '70+' end""",
+    # Training cost of a measure (the ALM plan's lines: 450 x 15 x 1 x 40 = 270 000).
+    """create or replace macro training_cost(hourly_rate, participants, hours, sessions, day_rate, days,
+            course_fee, travel, other_cost) as
+        coalesce(hourly_rate, 0) * coalesce(participants, 0) * coalesce(hours, 0) * coalesce(sessions, 0)
+        + coalesce(day_rate, 0) * coalesce(days, 0) + coalesce(course_fee, 0) + coalesce(travel, 0)
+        + coalesce(other_cost, 0)""",
+]
+
+
+def age_at(birth: date, on: date) -> int:
+    """Completed years at `on` (the Python twin of the age_at macro, for the importer's checks)."""
+    before_birthday = (on.month, on.day) < (birth.month, birth.day)
+    return on.year - birth.year - (1 if before_birthday else 0)
+
+
+def age_band(age: int) -> str:
+    for label, low, high in AGE_BANDS:
+        if low <= age <= high:
+            return label
+    return AGE_BAND_LABELS[-1]

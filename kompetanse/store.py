@@ -1,0 +1,283 @@
+"""The DuckDB store: where the file is, its schema and migrations, and running queries.
+
+Every figure is read through `run_query`, which loads one named .sql file from queries/
+and binds named parameters; nothing here pastes values into SQL.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from kompetanse import rules
+from kompetanse.rules import SQL_MACROS
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+QUERIES_DIR = PROJECT_ROOT / "queries"
+DEFAULT_DB = PROJECT_ROOT / "data" / "kompetanse.duckdb"
+
+IMPORT_KINDS = ("personnel", "competences", "units", "requirements", "measures")
+
+# Each migration moves the schema one version up. Never edit a released migration:
+# add a new one, so that an existing file is carried forward without losing data.
+MIGRATIONS: list[list[str]] = [
+    [
+        """create table imports (
+            import_id integer primary key,
+            kind varchar not null,
+            file_name varchar not null,
+            sha256 varchar not null,
+            rows integer not null,
+            imported_at timestamp not null,
+            snapshot_date date not null,
+            active boolean not null default false)""",
+        """create table units (
+            import_id integer not null,
+            unit_code varchar not null,
+            unit_name varchar not null,
+            parent_code varchar,
+            level varchar not null)""",
+        """create table employments (
+            import_id integer not null,
+            employee_id varchar not null,
+            unit_code varchar not null,
+            profession varchar not null,
+            birth_date date not null,
+            gender varchar,
+            position_pct double not null,
+            employment_type varchar,
+            start_date date not null,
+            end_date date,
+            end_reason varchar,
+            education_level varchar)""",
+        """create table competences (
+            import_id integer not null,
+            employee_id varchar not null,
+            competence varchar not null,
+            kind varchar not null,
+            acquired_date date,
+            expires_date date)""",
+        """create table requirements (
+            import_id integer not null,
+            unit_code varchar not null,
+            competence varchar not null,
+            min_holders integer not null)""",
+        """create table measures (
+            import_id integer not null,
+            measure_id integer not null,
+            unit_code varchar not null,
+            main_task varchar not null,
+            category varchar not null,
+            horizon integer not null,
+            need varchar,
+            measure varchar,
+            schedule varchar,
+            hours double default 0,
+            participants double default 0,
+            sessions double default 0,
+            hourly_rate double default 0,
+            days double default 0,
+            day_rate double default 0,
+            course_fee double default 0,
+            travel double default 0,
+            other_cost double default 0,
+            status varchar,
+            responsible varchar,
+            comment varchar)""",
+        "create table settings (key varchar primary key, value varchar not null)",
+        """create table retirement_rules (
+            profession varchar primary key,
+            earliest_age integer not null,
+            expected_age integer not null)""",
+        "create table upper_age_limits (valid_from date primary key, upper_age integer not null)",
+        """create table exit_rates (
+            age_from integer primary key,
+            age_to integer not null,
+            yearly_rate double not null)""",
+        # The active import of each kind decides which rows the app sees; an earlier
+        # import is re-activated by moving the flag, never by copying data.
+        """create view v_employments as
+            select e.* exclude (import_id) from employments e
+            join imports i on i.import_id = e.import_id and i.active and i.kind = 'personnel'""",
+        """create view v_units as
+            select u.* exclude (import_id) from units u
+            join imports i on i.import_id = u.import_id and i.active and i.kind = 'units'""",
+        """create view v_competences as
+            select c.* exclude (import_id) from competences c
+            join imports i on i.import_id = c.import_id and i.active and i.kind = 'competences'""",
+        """create view v_requirements as
+            select r.* exclude (import_id) from requirements r
+            join imports i on i.import_id = r.import_id and i.active and i.kind = 'requirements'""",
+        """create view v_measures as
+            select m.* exclude (import_id) from measures m
+            join imports i on i.import_id = m.import_id and i.active and i.kind = 'measures'""",
+    ],
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(Exception):
+    """A problem with the database file that the user can act on (message in Norwegian)."""
+
+
+def default_db_path() -> Path:
+    """`$KOMPETANSE_DB`, else data/kompetanse.duckdb in the project."""
+    env = os.environ.get("KOMPETANSE_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = fetch_value(
+        con, "select count(*) from information_schema.tables where table_name = 'schema_version'"
+    )
+    if not exists:
+        return 0
+    return int(fetch_value(con, "select max(version) from schema_version") or 0)
+
+
+def migrate(con: duckdb.DuckDBPyConnection, db_path: Path | None = None) -> int:
+    """Bring the schema to SCHEMA_VERSION; an older non-empty file is backed up first."""
+    current = schema_version(con)
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"Databasefilen er fra en nyere versjon av Kompetanse (skjema {current}); "
+            "oppdater programmet."
+        )
+    if current == SCHEMA_VERSION:
+        return current
+    if current > 0 and db_path is not None:
+        con.execute("checkpoint")
+        backup = db_path.with_name(f"{db_path.name}.v{current}.bak")
+        shutil.copyfile(db_path, backup)
+    con.execute("begin transaction")
+    try:
+        if current == 0:
+            con.execute("create table schema_version (version integer, applied_at timestamp)")
+        for version in range(current, SCHEMA_VERSION):
+            for statement in MIGRATIONS[version]:
+                con.execute(statement)
+            con.execute(
+                "insert into schema_version values ($v, $t)",
+                {"v": version + 1, "t": datetime.now()},
+            )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return SCHEMA_VERSION
+
+
+def _install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    # Stored in the file (not temp), so every cursor and read-only connection has them;
+    # re-created on each read-write open so the file always carries this release's rules.
+    for statement in SQL_MACROS:
+        con.execute(statement)
+
+
+def connect(db_path: Path | str | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and create or migrate) the database; the rule macros are installed per connection."""
+    path = Path(db_path) if db_path else default_db_path()
+    if not read_only:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Kan ikke opprette mappen for databasen ({path.parent}): {exc.strerror}.") from exc
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        text = str(exc)
+        if "lock" in text.lower():
+            raise StoreError(
+                "Databasen er i bruk av et annet program (for eksempel en import som kjører). "
+                "Prøv igjen om litt."
+            ) from exc
+        raise StoreError(f"Kan ikke åpne databasen {path}: {text.splitlines()[0]}") from exc
+    if not read_only:
+        migrate(con, path)
+        _install_macros(con)
+        ensure_defaults(con)
+    return con
+
+
+def ensure_defaults(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill the editable rule tables with DESIGN.md's defaults where they are empty."""
+    with transaction(con):
+        for key, value in rules.DEFAULT_SETTINGS.items():
+            con.execute(
+                "insert into settings select $k, $v where not exists (select 1 from settings where key = $k)",
+                {"k": key, "v": value},
+            )
+        if not fetch_value(con, "select count(*) from retirement_rules"):
+            reset_retirement_rules(con)
+        if not fetch_value(con, "select count(*) from upper_age_limits"):
+            con.executemany("insert into upper_age_limits values (?, ?)", rules.DEFAULT_UPPER_AGE_LIMITS)
+        if not fetch_value(con, "select count(*) from exit_rates"):
+            con.executemany("insert into exit_rates values (?, ?, ?)", rules.DEFAULT_EXIT_RATES)
+
+
+def reset_retirement_rules(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("delete from retirement_rules")
+    con.executemany("insert into retirement_rules values (?, ?, ?)", rules.DEFAULT_RETIREMENT_RULES)
+
+
+def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
+    return not fetch_value(con, "select count(*) from imports")
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One write, all or nothing."""
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+def query_text(name: str) -> str:
+    """The SQL of queries/NAME.sql."""
+    path = QUERIES_DIR / f"{name}.sql"
+    return path.read_text(encoding="utf-8")
+
+
+def fetch_row(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> tuple | None:
+    """The first row of a statement (the result is read to the end, as DuckDB requires)."""
+    rows = con.execute(sql, params or {}).fetchall()
+    return rows[0] if rows else None
+
+
+def fetch_value(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> Any:
+    row = fetch_row(con, sql, params)
+    return row[0] if row else None
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Run one SQL text on a fresh cursor (safe across Streamlit's session threads)."""
+    cursor = con.cursor()
+    try:
+        return cursor.execute(sql, params or {}).df()
+    finally:
+        cursor.close()
+
+
+def run_query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Run queries/NAME.sql with named parameters."""
+    return run_sql(con, query_text(name), params)
+
+
+def next_id(con: duckdb.DuckDBPyConnection, table: str, column: str) -> int:
+    allowed = {("imports", "import_id"), ("measures", "measure_id")}
+    if (table, column) not in allowed:
+        raise ValueError(f"no id sequence for {table}.{column}")
+    return int(fetch_value(con, f"select coalesce(max({column}), 0) + 1 from {table}"))  # noqa: S608 - allow-listed

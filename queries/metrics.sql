@@ -1,0 +1,98 @@
+-- Key figures per scope as of $as_of: headcount, FTE, ages, retirement, turnover.
+-- Scopes: unit and/or profession (switched by $by_unit / $by_profession) plus the total (level 1).
+-- Persons are counted once per scope; FTE sums employments (DESIGN.md "Definitions").
+with params as (
+    select $as_of::date as d, ($as_of::date - interval 1 year)::date as d0
+),
+default_rule as (
+    select earliest_age, expected_age from retirement_rules where profession = '*'
+),
+emp as (
+    select
+        e.employee_id,
+        case when $by_unit then e.unit_code end as g_unit,
+        case when $by_profession then e.profession end as g_profession,
+        e.birth_date,
+        e.position_pct,
+        e.end_date,
+        e.end_reason,
+        is_active(e.start_date, e.end_date, p.d) as active_d,
+        is_active(e.start_date, e.end_date, p.d0) as active_d0,
+        e.end_date > p.d0 and e.end_date <= p.d as ended_in_window,
+        coalesce(
+            $retirement_age::integer,
+            case when $retirement_mode = 'earliest' then coalesce(r.earliest_age, dr.earliest_age)
+                 else coalesce(r.expected_age, dr.expected_age) end
+        ) as retirement_age,
+        age_at(e.birth_date, (p.d + interval 1 year)::date) as age_in_1y,
+        age_at(e.birth_date, (p.d + interval 5 year)::date) as age_in_5y,
+        age_at(e.birth_date, (p.d + interval 10 year)::date) as age_in_10y
+    from v_employments e
+    cross join params p
+    cross join default_rule dr
+    left join retirement_rules r on lower(r.profession) = lower(e.profession)
+    where ($units::varchar[] is null or list_contains($units::varchar[], e.unit_code))
+      and ($professions::varchar[] is null or list_contains($professions::varchar[], e.profession))
+      and ($employment_types::varchar[] is null or list_contains($employment_types::varchar[], e.employment_type))
+),
+person_scope as (
+    select
+        grouping(g_unit, g_profession) > 0 as is_total,
+        g_unit,
+        g_profession,
+        employee_id,
+        age_at(min(birth_date), any_value(p.d)) as age,
+        bool_or(active_d) as active_d,
+        bool_or(active_d0) as active_d0,
+        coalesce(sum(position_pct) filter (where active_d), 0) / 100 as fte,
+        bool_or(active_d and age_in_1y >= retirement_age) as retiring_1y,
+        bool_or(active_d and age_in_5y >= retirement_age) as retiring_5y,
+        bool_or(active_d and age_in_10y >= retirement_age) as retiring_10y,
+        coalesce(sum(position_pct) filter (where active_d and age_in_5y >= retirement_age), 0) / 100
+            as retiring_5y_fte,
+        bool_or(ended_in_window) as ended_in_window,
+        arg_max(end_reason, end_date) filter (where ended_in_window) as last_end_reason
+    from emp
+    cross join params p
+    group by grouping sets ((g_unit, g_profession, employee_id), (employee_id))
+),
+scope as (
+    select
+        is_total,
+        g_unit,
+        g_profession,
+        count(*) filter (where active_d) as headcount,
+        sum(fte) as fte,
+        avg(age) filter (where active_d) as mean_age,
+        count(*) filter (where active_d and age < 20) as band_lt20,
+        count(*) filter (where active_d and age between 20 and 29) as band_20_29,
+        count(*) filter (where active_d and age between 30 and 39) as band_30_39,
+        count(*) filter (where active_d and age between 40 and 49) as band_40_49,
+        count(*) filter (where active_d and age between 50 and 59) as band_50_59,
+        count(*) filter (where active_d and age between 60 and 69) as band_60_69,
+        count(*) filter (where active_d and age >= 70) as band_70_plus,
+        count(*) filter (where active_d and age >= 60) as count_60_plus,
+        count(*) filter (where retiring_1y) as retiring_within_1y,
+        count(*) filter (where retiring_5y) as retiring_within_5y,
+        count(*) filter (where retiring_10y) as retiring_within_10y,
+        sum(retiring_5y_fte) as retiring_within_5y_fte,
+        count(*) filter (where ended_in_window and not active_d) as leavers_12m,
+        count(*) filter (where ended_in_window and not active_d and last_end_reason = 'pensjon')
+            as leavers_12m_retirement,
+        count(*) filter (where active_d0) as headcount_year_before,
+        count(*) filter (where active_d0 and not active_d) as cohort_left
+    from person_scope
+    group by is_total, g_unit, g_profession
+)
+select
+    *,
+    count_60_plus / nullif(headcount, 0) as share_60_plus,
+    -- Turnover: leavers / mean(headcount a year before, headcount now).
+    leavers_12m / nullif((headcount_year_before + headcount) / 2, 0) as turnover_12m,
+    (leavers_12m - leavers_12m_retirement) / nullif((headcount_year_before + headcount) / 2, 0)
+        as turnover_12m_excl_retirement,
+    -- KS cohort turnover: of those active a year before, the share not active now.
+    cohort_left / nullif(headcount_year_before, 0) as turnover_ks
+from scope
+where is_total or headcount > 0 or headcount_year_before > 0 or leavers_12m > 0
+order by is_total, g_unit, g_profession

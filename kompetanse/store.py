@@ -262,6 +262,23 @@ def fetch_value(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]
     return row[0] if row else None
 
 
+class QueryRunner:
+    """Runs SQL on a connection; the app swaps in a subclass that caches results."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def run(self, sql: str, params: dict[str, Any]) -> pd.DataFrame:
+        return run_sql(self.con, sql, params)
+
+
+Db = duckdb.DuckDBPyConnection | QueryRunner
+
+
+def connection_of(db: Db) -> duckdb.DuckDBPyConnection:
+    return db.con if isinstance(db, QueryRunner) else db
+
+
 def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
     """Run one SQL text on a fresh cursor (safe across Streamlit's session threads)."""
     cursor = con.cursor()
@@ -271,9 +288,11 @@ def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | N
         cursor.close()
 
 
-def run_query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
-    """Run queries/NAME.sql with named parameters."""
-    return run_sql(con, query_text(name), params)
+def run_query(db: Db, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Run queries/NAME.sql with named parameters (through the app's cache when `db` is a runner)."""
+    if isinstance(db, QueryRunner):
+        return db.run(query_text(name), params or {})
+    return run_sql(db, query_text(name), params)
 
 
 def next_id(con: duckdb.DuckDBPyConnection, table: str, column: str) -> int:

@@ -1,0 +1,76 @@
+"""The Oversikt page's figures: key figures with the change from a year earlier, units most at risk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kompetanse import formatting, metrics, store
+from kompetanse.metrics import Scope
+from kompetanse.suppression import hidden_label
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    key: str
+    label: str
+    value: str  # formatted, or "<5" when hidden
+    delta: str | None  # change from a year earlier, formatted; None when unknown or hidden
+    help: str
+    hidden: bool = False
+
+
+# (key, label, formatter of a value, formatter of a change, help text)
+_FIGURES: list[tuple[str, str, Callable[[float], str], Callable[[float], str | None], str]] = [
+    ("headcount", "Ansatte", formatting.number, lambda d: formatting.signed(d), "Personer aktive på datoen."),
+    ("fte", "Årsverk", lambda v: formatting.number(v, 1), lambda d: formatting.signed(d, 1),
+     "Sum stillingsprosent / 100 for aktive arbeidsforhold."),
+    ("mean_age", "Gjennomsnittsalder", lambda v: formatting.number(v, 1), lambda d: formatting.signed(d, 1),
+     "Alder i fylte år, per person."),
+    ("share_60_plus", "Andel 60 år +", formatting.percent, lambda d: formatting.signed(d * 100, 1, " pp"),
+     "Andel av de ansatte som er 60 år eller eldre."),
+    ("retiring_within_5y", "Når pensjonsalder innen 5 år", formatting.number, lambda d: formatting.signed(d),
+     "Aktive som har nådd forventet pensjonsalder om 5 år (de som alt har passert den, teller med)."),
+    ("turnover_12m", "Turnover 12 mnd", formatting.percent, lambda d: formatting.signed(d * 100, 1, " pp"),
+     "Personer som sluttet siste 12 måneder / gjennomsnittlig antall ansatte (pensjon inkludert)."),
+]
+
+
+def key_figures(db: store.Db, scope: Scope, k: int) -> list[KeyFigure]:
+    """The scope's totals now and a year earlier, with small groups hidden."""
+    now = metrics.suppressed(metrics.compute(db, scope, by=None), k).loc["total"]
+    before = metrics.suppressed(metrics.compute(db, scope.year_before(), by=None), k).loc["total"]
+    figures = []
+    for key, label, fmt, fmt_delta, help_text in _FIGURES:
+        value, earlier = now[key], before[key]
+        if value is None:
+            figures.append(KeyFigure(key, label, hidden_label(k), None, help_text, hidden=True))
+            continue
+        delta = fmt_delta(value - earlier) if earlier is not None and not pd.isna(earlier) else None
+        figures.append(KeyFigure(key, label, fmt(value), delta, help_text))
+    return figures
+
+
+def units_at_risk(db: store.Db, scope: Scope, k: int, count: int = 5) -> pd.DataFrame:
+    """The units with the highest share retiring within 5 years or turnover, each with its reason.
+
+    Units smaller than k are left out (their figures are hidden).
+    """
+    frame = metrics.compute(db, scope, by="unit")
+    units = frame[~frame["is_total"] & (frame["headcount"] >= max(k, 1))].copy()
+    if units.empty:
+        return pd.DataFrame(columns=["unit", "Grunn", "score"])
+    units["retiring_share"] = units["retiring_within_5y"] / units["headcount"]
+    units["turnover"] = units["turnover_12m"].fillna(0)
+    units["score"] = units[["retiring_share", "turnover"]].max(axis=1)
+    top = units.sort_values(["score", "unit"], ascending=[False, True]).head(count)
+    top["Grunn"] = [_reason(row) for _, row in top.iterrows()]
+    return top[["unit", "Grunn", "score"]].reset_index(drop=True)
+
+
+def _reason(row: pd.Series) -> str:
+    if row["retiring_share"] >= row["turnover"]:
+        return f"{formatting.percent(row['retiring_share'], 0)} når pensjonsalder innen 5 år"
+    return f"Turnover {formatting.percent(row['turnover'])} siste 12 måneder"

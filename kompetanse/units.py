@@ -1,0 +1,72 @@
+"""The unit tree: choosing a clinic includes every unit under it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from kompetanse import store
+
+LEVEL_ORDER = ["foretak", "kommune", "klinikk", "sektor", "avdeling", "seksjon", "enhet"]
+
+
+def tree(db: store.Db) -> pd.DataFrame:
+    """unit_code, unit_name, parent_code, level, and depth (0 at the roots)."""
+    frame = store.run_query(db, "units_tree")
+    parents = dict(zip(frame["unit_code"], frame["parent_code"], strict=True))
+    frame["depth"] = [_depth(code, parents) for code in frame["unit_code"]]
+    return frame
+
+
+def _depth(code: str, parents: dict[str, str | None]) -> int:
+    depth, seen = 0, {code}
+    parent = parents.get(code)
+    while isinstance(parent, str) and parent in parents and parent not in seen:
+        seen.add(parent)
+        depth += 1
+        parent = parents.get(parent)
+    return depth
+
+
+def descendants(units: pd.DataFrame, chosen: Iterable[str]) -> tuple[str, ...]:
+    """The chosen units and everything below them, sorted."""
+    children: dict[str, list[str]] = {}
+    for code, parent in zip(units["unit_code"], units["parent_code"], strict=True):
+        if isinstance(parent, str):
+            children.setdefault(parent, []).append(code)
+    found: set[str] = set()
+    stack = [c for c in chosen if c in set(units["unit_code"])]
+    while stack:
+        code = stack.pop()
+        if code not in found:
+            found.add(code)
+            stack.extend(children.get(code, []))
+    return tuple(sorted(found))
+
+
+def ordered_for_display(units: pd.DataFrame) -> list[str]:
+    """Depth-first order, so each unit follows its parent (for a tree-like select box)."""
+    children: dict[str | None, list[str]] = {}
+    codes = set(units["unit_code"])
+    for code, parent in zip(units["unit_code"], units["parent_code"], strict=True):
+        key = parent if isinstance(parent, str) and parent in codes else None
+        children.setdefault(key, []).append(code)
+    order: list[str] = []
+
+    def walk(parent: str | None) -> None:
+        for code in children.get(parent, []):
+            order.append(code)
+            walk(code)
+
+    walk(None)
+    return order
+
+
+def labels(units: pd.DataFrame) -> dict[str, str]:
+    """Indented names for a select box: "  Medisinsk biokjemi Levanger (MB-L)"."""
+    by_code = units.set_index("unit_code")
+    return {
+        code: "\u2003" * int(by_code.at[code, "depth"]) + f"{by_code.at[code, 'unit_name']} ({code})"
+        for code in by_code.index
+    }

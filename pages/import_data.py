@@ -1,0 +1,114 @@
+"""Import: upload HR exports, preview the recognised columns, see every bad row, manage the history."""
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from kompetanse import formatting, history, importer
+from ui import data
+
+KIND_LABELS = {
+    "personnel": "Personell (ansatte og arbeidsforhold)",
+    "units": "Enheter (organisasjonstre)",
+    "competences": "Kompetanse per ansatt",
+    "requirements": "Kompetansekrav per enhet",
+    "measures": "Tiltak (kompetanseplanens tabeller)",
+}
+
+st.title("Import")
+st.write(
+    "Last opp eksport fra HR-systemet (.xlsx, .xls, .ods eller .csv). Flere filer på én gang blir én import. "
+    "Fødselsnummer brukes bare til å finne fødselsdato og kjønn, og lagres aldri."
+)
+
+kind = st.selectbox("Hva vil du importere?", list(KIND_LABELS), format_func=KIND_LABELS.get)
+uploads = st.file_uploader(
+    "Filer", type=["xlsx", "xls", "ods", "csv"], accept_multiple_files=True, key="uploads"
+)
+snapshot = st.date_input("Datoen dataene gjelder", format="DD.MM.YYYY", help="Standard referansedato for tallene.")
+skip_invalid = st.checkbox(
+    "Importer gyldige rader og legg avviste rader i egen fil",
+    help="Uten dette avbrytes hele importen hvis én rad er ugyldig, og ingenting endres.",
+)
+
+
+def _save(folder: Path) -> tuple[list[Path], list[str]]:
+    paths = []
+    for upload in uploads:
+        path = folder / Path(upload.name).name
+        path.write_bytes(upload.getvalue())
+        paths.append(path)
+    return paths, [u.name for u in uploads]
+
+
+if uploads:
+    with tempfile.TemporaryDirectory() as folder:
+        paths, names = _save(Path(folder))
+        st.subheader("Forhåndsvisning")
+        for path, name in zip(paths, names, strict=True):
+            try:
+                preview = importer.preview_file(path, kind)
+            except importer.ImportFailed as failure:
+                st.error("; ".join(e.message for e in failure.errors))
+                continue
+            st.markdown(f"**{name}**: overskrift på rad {preview.header_row}")
+            st.dataframe(
+                [{"Kolonne i filen": h, "Brukes som": c} for h, c in preview.recognised.items()],
+                hide_index=True,
+            )
+            for header, suggestion in preview.unknown.items():
+                hint = f" Mente du «{suggestion}»?" if suggestion else ""
+                st.warning(f"Ukjent kolonne «{header}» blir ikke brukt.{hint}")
+            if preview.missing:
+                st.error("Mangler påkrevde kolonner: " + ", ".join(preview.missing))
+            st.dataframe(preview.sample, hide_index=True)
+
+        if st.button("Importer", type="primary"):
+            bar = st.progress(0.0, text="Starter import …")
+            try:
+                outcome = importer.import_files(
+                    data.connection(), paths, kind, skip_invalid=skip_invalid, snapshot_date=snapshot,
+                    progress=lambda share, text: bar.progress(min(max(share, 0.0), 1.0), text=text),
+                    display_names=names,
+                )
+            except importer.ImportFailed as failure:
+                bar.empty()
+                st.error(f"Importen ble avbrutt: {len(failure.errors)} feil. Ingenting er endret.")
+                st.dataframe(
+                    [
+                        {"Fil": e.file, "Rad": e.row, "Kolonne": e.column, "Feil": e.message}
+                        for e in failure.errors
+                    ],
+                    hide_index=True, width="stretch",
+                )
+            else:
+                bar.progress(1.0, text="Ferdig")
+                data.data_changed()
+                if outcome.unchanged:
+                    st.info("Samme innhold er allerede importert. Ingenting er endret.")
+                else:
+                    st.success(f"Importert {formatting.number(outcome.rows)} rader.")
+                if outcome.rejected_file is not None:
+                    st.warning(f"{outcome.rejected} rader ble avvist. Rett dem og importer filen på nytt.")
+                    st.download_button(
+                        "Last ned avviste rader", outcome.rejected_file.read_bytes(),
+                        file_name=f"avviste-rader-{names[0]}.csv", mime="text/csv",
+                    )
+
+st.subheader("Importhistorikk")
+imports = history.list_imports(data.connection())
+if imports.empty:
+    st.info("Ingen importer ennå.")
+else:
+    for row in imports.itertuples():
+        left, right = st.columns([5, 1])
+        status = "aktiv" if row.active else "tidligere"
+        left.write(
+            f"**{row.import_id}** · {KIND_LABELS.get(row.kind, row.kind)} · {row.file_name} · "
+            f"{formatting.number(row.rows)} rader · data per {formatting.day(row.snapshot_date)} · {status}"
+        )
+        if not row.active and right.button("Gjør aktiv", key=f"activate_{row.import_id}"):
+            history.activate(data.connection(), row.import_id)
+            data.data_changed()
+            st.rerun()

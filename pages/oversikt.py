@@ -1,0 +1,33 @@
+"""Oversikt: key figures for the chosen scope and the units most at risk."""
+
+import streamlit as st
+
+from kompetanse import overview, settings
+from kompetanse.suppression import explain
+from ui import data, filters
+
+chosen = filters.current()
+db = data.runner()
+k = settings.min_group_size(data.connection())
+
+st.title("Oversikt")
+st.caption(chosen.description)
+
+figures = overview.key_figures(db, chosen.scope, k)
+if all(f.hidden or f.value == "0" for f in figures[:1]):
+    st.info("Ingen ansatte i utvalget på denne datoen. Velg en annen dato eller flere enheter.")
+else:
+    columns = st.columns(len(figures))
+    for column, figure in zip(columns, figures, strict=True):
+        column.metric(figure.label, figure.value, delta=figure.delta, delta_color="off", help=figure.help)
+    if any(f.hidden for f in figures):
+        st.caption(explain(k))
+    st.caption("Endring fra ett år tidligere.")
+
+    st.subheader("Enhetene med størst risiko")
+    risk = overview.units_at_risk(db, chosen.scope, k)
+    if risk.empty:
+        st.info(f"Ingen enheter med minst {k} ansatte i utvalget.")
+    else:
+        risk["Enhet"] = [chosen.unit_names.get(u, u) for u in risk["unit"]]
+        st.dataframe(risk[["Enhet", "Grunn"]], hide_index=True, width="stretch")

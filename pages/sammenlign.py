@@ -1,0 +1,6 @@
+"""Sammenlign enheter (under construction)."""
+
+import streamlit as st
+
+st.title("Sammenlign enheter")
+st.info("Denne siden er under arbeid.")

@@ -1,0 +1,1 @@
+"""Streamlit glue shared by app.py and pages/: data access with caching, the sidebar, rendering."""

@@ -1,0 +1,148 @@
+"""The sidebar on every page; the choice lives in the URL so a copied link reproduces the view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from kompetanse import catalog, formatting, history, units
+from kompetanse.metrics import Scope
+from ui import data
+
+ALL_LEVELS = "Alle nivåer"
+LEVEL_LABELS = {
+    "foretak": "Foretak", "kommune": "Kommune", "klinikk": "Klinikk", "sektor": "Sektor",
+    "avdeling": "Avdeling", "seksjon": "Seksjon", "enhet": "Enhet",
+}
+# URL keys (Norwegian, as users see them in the address bar).
+Q_DATE, Q_LEVEL, Q_UNITS, Q_PROFESSIONS, Q_TYPES = "dato", "niva", "enhet", "yrke", "ansettelse"
+
+
+@dataclass(frozen=True)
+class Filters:
+    scope: Scope  # units expanded to the chosen units' subtrees
+    chosen_units: tuple[str, ...]  # as chosen (empty: all)
+    data_date: date | None
+    unit_names: dict[str, str]
+
+    @property
+    def description(self) -> str:
+        where = ", ".join(self.unit_names.get(u, u) for u in self.chosen_units) or "Hele organisasjonen"
+        return f"{where} per {formatting.day(self.scope.as_of)}"
+
+
+def _list_param(key: str) -> list[str]:
+    raw = st.query_params.get(key)
+    return [part for part in raw.split(",") if part] if raw else []
+
+
+def _init_state(key: str, value: object) -> None:
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def _notice(text: str) -> None:
+    st.session_state.setdefault("_filter_notices", []).append(text)
+
+
+def _from_url(default_date: date, unit_codes: list[str], levels: list[str], professions: list[str],
+              types: list[str]) -> None:
+    """Seed the widgets from the URL once per session; unknown values fall back with a notice."""
+    if st.session_state.get("_filters_seeded"):
+        return
+    st.session_state["_filters_seeded"] = True
+    st.session_state["_filter_notices"] = []
+    raw_date = st.query_params.get(Q_DATE)
+    chosen_date = default_date
+    if raw_date:
+        try:
+            chosen_date = date.fromisoformat(raw_date)
+        except ValueError:
+            _notice(f"Datoen «{raw_date}» i lenken er ugyldig; viser {formatting.day(default_date)}.")
+    _init_state("f_date", chosen_date)
+    level = st.query_params.get(Q_LEVEL, ALL_LEVELS)
+    if level != ALL_LEVELS and level not in levels:
+        _notice(f"Nivået «{level}» finnes ikke; viser alle nivåer.")
+        level = ALL_LEVELS
+    _init_state("f_level", level)
+    for key, q_key, known, what in (
+        ("f_units", Q_UNITS, unit_codes, "Enheten"),
+        ("f_professions", Q_PROFESSIONS, professions, "Yrkesgruppen"),
+        ("f_types", Q_TYPES, types, "Ansettelsesformen"),
+    ):
+        wanted = _list_param(q_key)
+        valid = [v for v in wanted if v in known]
+        for unknown in (v for v in wanted if v not in known):
+            _notice(f"{what} «{unknown}» i lenken finnes ikke og er utelatt.")
+        _init_state(key, valid)
+
+
+def sidebar() -> Filters:
+    """Draw the shared sidebar and return the chosen scope."""
+    db = data.runner()
+    tree = units.tree(db)
+    unit_labels = units.labels(tree)
+    order = units.ordered_for_display(tree)
+    levels = [lvl for lvl in LEVEL_LABELS if lvl in set(tree["level"])]
+    professions = catalog.professions(db)
+    types = catalog.employment_types(db)
+    default_date = history.data_date(db) or date.today()
+    _from_url(default_date, order, levels, professions, types)
+
+    sb = st.sidebar
+    sb.header("Utvalg")
+    as_of = sb.date_input(
+        "Referansedato", key="f_date", format="DD.MM.YYYY",
+        help=f"Tallene gjelder denne dagen. Dataene er fra {formatting.day(default_date)}.",
+    )
+    level = sb.selectbox(
+        "Organisasjonsnivå", [ALL_LEVELS, *levels], key="f_level",
+        format_func=lambda v: LEVEL_LABELS.get(v, v),
+    )
+    level_codes = tree.loc[tree["level"] == level, "unit_code"] if level != ALL_LEVELS else tree["unit_code"]
+    options = [c for c in order if c in set(level_codes) or c in st.session_state["f_units"]]
+    chosen = sb.multiselect(
+        "Enheter", options, key="f_units", format_func=lambda c: unit_labels.get(c, c),
+        placeholder="Alle enheter", help="En klinikk eller avdeling tar med alle enheter under seg.",
+    )
+    chosen_professions = sb.multiselect("Yrkesgrupper", professions, key="f_professions", placeholder="Alle")
+    chosen_types = sb.multiselect(
+        "Ansettelsesform", types, key="f_types", placeholder="Alle", format_func=str.capitalize
+    )
+    for text in st.session_state.get("_filter_notices", []):
+        sb.warning(text)
+
+    _to_url(as_of, level, chosen, chosen_professions, chosen_types, default_date)
+    expanded = units.descendants(tree, chosen) if chosen else None
+    scope = Scope(
+        as_of=as_of,
+        units=expanded,
+        professions=tuple(chosen_professions) or None,
+        employment_types=tuple(chosen_types) or None,
+    )
+    names = dict(zip(tree["unit_code"], tree["unit_name"], strict=True))
+    return Filters(scope=scope, chosen_units=tuple(chosen), data_date=default_date, unit_names=names)
+
+
+def _to_url(as_of: date, level: str, chosen: list[str], professions: list[str], types: list[str],
+            default_date: date) -> None:
+    wanted = {
+        Q_DATE: as_of.isoformat() if as_of != default_date else None,
+        Q_LEVEL: level if level != ALL_LEVELS else None,
+        Q_UNITS: ",".join(chosen) or None,
+        Q_PROFESSIONS: ",".join(professions) or None,
+        Q_TYPES: ",".join(types) or None,
+    }
+    for key, value in wanted.items():
+        if value is None:
+            if key in st.query_params:
+                del st.query_params[key]
+        elif st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def current() -> Filters:
+    """The filters app.py drew for this run."""
+    return st.session_state["_filters"]

@@ -1,0 +1,52 @@
+"""Drawing helpers shared by the pages: Norwegian number formats in charts and tables, "<k" cells."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from kompetanse import formatting
+from kompetanse.suppression import Suppressed, explain, hidden_label
+
+Formatter = Callable[[float], str]
+
+
+def chart(fig: go.Figure, *, key: str | None = None) -> None:
+    """A plotly chart with Norwegian separators ("1 234,5") and the app's look."""
+    fig.update_layout(
+        separators=formatting.PLOTLY_SEPARATORS,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        font={"size": 14},
+    )
+    st.plotly_chart(fig, key=key, config={"displaylogo": False})
+
+
+def styled(suppressed: Suppressed, formats: Mapping[str, Formatter]) -> pd.io.formats.style.Styler:
+    """A table whose numbers keep sorting as numbers but show Norwegian text and "<k" where hidden."""
+    label = hidden_label(suppressed.k)
+    numeric = suppressed.values.copy()
+    for column in numeric.columns:
+        if column in formats:
+            numeric[column] = pd.to_numeric(numeric[column], errors="coerce")
+    styler = numeric.style
+    for column, fmt in formats.items():
+        if column in numeric.columns:
+            hidden = suppressed.hidden[column]
+            styler = styler.format(
+                lambda v, f=fmt: formatting.number(None) if pd.isna(v) else f(v), subset=[column]
+            )
+            styler = styler.format(lambda _v: label, subset=pd.IndexSlice[hidden[hidden].index, [column]])
+    return styler
+
+
+def hidden_note(suppressed: Suppressed) -> None:
+    """Say why a figure shows as "<k", where any does."""
+    if suppressed.any_hidden:
+        st.caption(explain(suppressed.k))
+
+
+def empty(text: str = "Ingen data i utvalget. Velg en annen dato, flere enheter eller færre filtre.") -> None:
+    st.info(text)

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from kompetanse import history
+from kompetanse import demo_plan, history
 
 SEED = 20231201
 SNAPSHOT_DATE = date(2023, 12, 1)
@@ -302,7 +302,8 @@ def _fingerprint(frame: pd.DataFrame) -> str:
 
 def load_demo(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)build the demo data in the store: each kind becomes one active import."""
-    frames = {"units": build_units(), "personnel": build_personnel()}
+    personnel = build_personnel()
+    frames = {"units": build_units(), "personnel": personnel, **demo_plan.build_frames(personnel)}
     for kind, frame in frames.items():
         history.record_import(
             con, kind, frame, file_name=f"demo-{kind}", sha256=f"demo-{_fingerprint(frame)}",

@@ -77,6 +77,10 @@ def metrics_frame(rows: pd.DataFrame, by: By | None) -> pd.DataFrame:
         "total" if is_total else "|".join(str(row[k]) for k in keys)
         for is_total, (_, row) in zip(frame["is_total"], frame.iterrows(), strict=True)
     ]
+    if not frame["is_total"].any():  # an empty scope still has a total: zero people
+        empty_total = {c: 0 for c in frame.columns if c not in RATE_COLUMNS}
+        empty_total.update({"is_total": True, "unit": None, "profession": None})
+        frame = pd.concat([frame, pd.DataFrame([empty_total], index=["total"])]).astype({"is_total": bool})
     keep = ["is_total", *keys, "headcount", *MEASURE_COLUMNS, *BAND_COLUMNS, "count_60_plus", *COUNT_COLUMNS,
             "headcount_year_before", "cohort_left", *RATE_COLUMNS]
     return frame[keep]

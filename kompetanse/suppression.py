@@ -92,8 +92,9 @@ def _protect(
     if hidden.at[total] or sum(hidden.at[c] for c in cells) != 1:
         return False
     visible = [c for c in cells if not hidden.at[c]]
-    if not visible:
-        return False
+    if not visible:  # the total is the hidden cell's only sibling: hide the total
+        hidden.at[total] = True
+        return True
     positive = [c for c in visible if (frame.at[c] or 0) > 0]
     candidates = positive or visible
     smallest = min(candidates, key=lambda c: frame.at[c] or 0)

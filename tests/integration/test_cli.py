@@ -1,0 +1,111 @@
+"""The command line's contract (DESIGN.md): commands, JSON keys, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYS = {
+    "headcount", "fte", "mean_age", "age_bands", "share_60_plus", "retiring_within_1y", "retiring_within_5y",
+    "retiring_within_10y", "retiring_within_5y_fte", "leavers_12m", "leavers_12m_retirement", "turnover_12m",
+    "turnover_ks",
+}
+
+
+def run(*args: str, env_db: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = None
+    if env_db is not None:
+        import os
+
+        env = {**os.environ, "KOMPETANSE_DB": str(env_db)}
+    return subprocess.run(
+        [sys.executable, "-m", "kompetanse", *args], cwd=ROOT, capture_output=True, text=True, env=env, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "demo.duckdb"
+    result = run("demo", "--db", str(path))
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+def test_metrics_json_shows_the_alm_plan_age_bands(db):
+    result = run("metrics", "--db", str(db), "--as-of", "2023-12-01", "--by", "unit", "--min-cell", "0", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["as_of"] == "2023-12-01"
+    assert data["by"] == ["unit"]
+    assert data["min_cell"] == 0
+    rows = {row["unit"]: row for row in data["rows"]}
+    assert list(rows["MB-L"]["age_bands"].values()) == [0, 4, 13, 5, 8, 2, 0]
+    assert list(rows["BB-N"]["age_bands"].values()) == [0, 0, 1, 0, 3, 0, 0]
+    assert rows["MB-L"]["headcount"] == 32
+    assert KEYS <= set(rows["MB-L"])
+    assert KEYS <= set(data["total"])
+
+
+def test_metrics_suppresses_small_counts_as_null(db):
+    result = run("metrics", "--db", str(db), "--as-of", "2023-12-01", "--json")
+    data = json.loads(result.stdout)
+    rows = {row["unit"]: row for row in data["rows"]}
+    assert data["min_cell"] == 5
+    assert rows["BB-N"]["headcount"] is None  # four people
+    assert rows["MB-L"]["age_bands"]["60-69"] is None  # two people
+    assert rows["MB-L"]["age_bands"]["30-39"] == 13
+    for row in data["rows"]:
+        for value in row["age_bands"].values():
+            assert value is None or not 1 <= value < 5
+
+
+def test_metrics_by_profession_and_both(db):
+    data = json.loads(run("metrics", "--db", str(db), "--as-of", "2023-12-01", "--by", "profession", "--json").stdout)
+    assert "profession" in data["rows"][0] and "unit" not in data["rows"][0]
+    both = json.loads(
+        run("metrics", "--db", str(db), "--as-of", "2023-12-01", "--by", "unit,profession", "--json").stdout
+    )
+    assert {"unit", "profession"} <= set(both["rows"][0])
+
+
+def test_retirement_age_for_everyone(db):
+    low = json.loads(run("metrics", "--db", str(db), "--retirement-age", "50", "--min-cell", "0", "--json").stdout)
+    normal = json.loads(run("metrics", "--db", str(db), "--min-cell", "0", "--json").stdout)
+    assert low["total"]["retiring_within_1y"] > normal["total"]["retiring_within_1y"]
+
+
+def test_as_of_defaults_to_the_data_date(db):
+    data = json.loads(run("metrics", "--db", str(db), "--json").stdout)
+    assert data["as_of"] == "2023-12-01"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["metrics", "--as-of", "2023-13-01", "--json"], ["metrics", "--by", "clinic"], ["nosuchcommand"], []],
+)
+def test_bad_usage_exits_2(db, args):
+    result = run(*args, "--db", str(db)) if args and args[0] == "metrics" else run(*args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_db_from_environment_is_created_from_demo(tmp_path):
+    path = tmp_path / "env.duckdb"
+    result = run("metrics", "--json", env_db=path)
+    assert result.returncode == 0, result.stderr
+    assert path.exists()
+    assert json.loads(result.stdout)["total"]["headcount"] > 1000
+
+
+def test_imports_and_activate(db, tmp_path):
+    listing = run("imports", "--db", str(db))
+    assert listing.returncode == 0
+    assert "personnel" in listing.stdout
+    assert run("activate", "999", "--db", str(db)).returncode == 1
+    again = run("activate", "2", "--db", str(db))
+    assert again.returncode == 0, again.stderr

@@ -24,7 +24,6 @@ PAGES = [
 navigation = st.navigation(PAGES)
 try:
     st.session_state["_filters"] = filters.sidebar()
-except store.StoreError as exc:
+    navigation.run()
+except store.StoreError as exc:  # a locked, read-only or full disk: say so, no traceback
     st.error(str(exc))
-    st.stop()
-navigation.run()

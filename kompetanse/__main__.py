@@ -14,6 +14,8 @@ import duckdb
 from kompetanse import demo, history, metrics, settings, store
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+# A running app holds the database only while it reads; a writer waits for it to let go.
+WAIT_FOR_APP_SECONDS = 120.0
 
 
 def _date(text: str) -> date:
@@ -47,7 +49,7 @@ def open_store(db: Path | None) -> duckdb.DuckDBPyConnection:
     """Open the database; a missing default database is created from the demo data."""
     path = db or store.default_db_path()
     existed = path.exists()
-    con = store.connect(path)
+    con = store.connect(path, wait_seconds=WAIT_FOR_APP_SECONDS)
     if not existed and store.is_empty(con):
         demo.load_demo(con)
     return con
@@ -58,7 +60,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for leftover in (path, path.with_name(path.name + ".wal")):
         if leftover.exists():
             leftover.unlink()
-    con = store.connect(path)
+    con = store.connect(path, wait_seconds=WAIT_FOR_APP_SECONDS)
     demo.load_demo(con)
     con.close()
     print(f"Demodatabasen er bygget: {path}")

@@ -59,6 +59,7 @@ def record_import(
     changes nothing when it is already active.
     """
     table, columns = KIND_TABLES[kind]
+    con = con.cursor()  # its own transaction, even when other threads share the connection
     with store.transaction(con):
         earlier = store.fetch_row(
             con,
@@ -108,6 +109,7 @@ def activate(con: duckdb.DuckDBPyConnection, import_id: int) -> ImportRecord:
     if row is None:
         raise LookupError(f"Import {import_id} finnes ikke.")
     kind, name, rows, snap = row
+    con = con.cursor()
     with store.transaction(con):
         _set_active(con, kind, import_id)
     return ImportRecord(import_id, kind, name, rows, snap, True)

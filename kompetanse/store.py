@@ -6,8 +6,10 @@ and binds named parameters; nothing here pastes values into SQL.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -183,29 +185,57 @@ def _install_macros(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(statement)
 
 
-def connect(db_path: Path | str | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (and create or migrate) the database; the rule macros are installed per connection."""
+def writer_waiting_flag(path: Path) -> Path:
+    """A file a writer leaves while it waits, so the app lets go of the database (see ui/data.py)."""
+    return path.with_name(path.name + ".writer-waiting")
+
+
+def connect(
+    db_path: Path | str | None = None, *, read_only: bool = False, wait_seconds: float = 0.0
+) -> duckdb.DuckDBPyConnection:
+    """Open (and create or migrate) the database.
+
+    DuckDB lets one process at a time open a file for writing. With `wait_seconds`, a busy
+    file is retried until then (the app lets go of it within seconds when asked).
+    """
     path = Path(db_path) if db_path else default_db_path()
     if not read_only:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"Kan ikke opprette mappen for databasen ({path.parent}): {exc.strerror}.") from exc
-    try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        text = str(exc)
-        if "lock" in text.lower():
-            raise StoreError(
-                "Databasen er i bruk av et annet program (for eksempel en import som kjører). "
-                "Prøv igjen om litt."
-            ) from exc
-        raise StoreError(f"Kan ikke åpne databasen {path}: {text.splitlines()[0]}") from exc
+    con = _open_with_retry(path, read_only, wait_seconds)
     if not read_only:
         migrate(con, path)
         _install_macros(con)
         ensure_defaults(con)
     return con
+
+
+def _open_with_retry(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait_seconds
+    flag = writer_waiting_flag(path)
+    try:
+        while True:
+            try:
+                return duckdb.connect(str(path), read_only=read_only)
+            except duckdb.IOException as exc:
+                text = str(exc)
+                if "lock" not in text.lower():
+                    raise StoreError(f"Kan ikke åpne databasen {path}: {text.splitlines()[0]}") from exc
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        "Databasen er i bruk av et annet program (for eksempel en import som kjører). "
+                        "Prøv igjen om litt."
+                    ) from exc
+                if not read_only:
+                    with contextlib.suppress(OSError):
+                        flag.touch()
+                time.sleep(0.2)
+    finally:
+        if not read_only and flag.exists():
+            with contextlib.suppress(OSError):
+                flag.unlink()
 
 
 def ensure_defaults(con: duckdb.DuckDBPyConnection) -> None:

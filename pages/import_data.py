@@ -67,11 +67,12 @@ if uploads:
         if st.button("Importer", type="primary"):
             bar = st.progress(0.0, text="Starter import …")
             try:
-                outcome = importer.import_files(
-                    data.connection(), paths, kind, skip_invalid=skip_invalid, snapshot_date=snapshot,
-                    progress=lambda share, text: bar.progress(min(max(share, 0.0), 1.0), text=text),
-                    display_names=names,
-                )
+                with data.busy() as con:
+                    outcome = importer.import_files(
+                        con, paths, kind, skip_invalid=skip_invalid, snapshot_date=snapshot,
+                        progress=lambda share, text: bar.progress(min(max(share, 0.0), 1.0), text=text),
+                        display_names=names,
+                    )
             except importer.ImportFailed as failure:
                 bar.empty()
                 st.error(f"Importen ble avbrutt: {len(failure.errors)} feil. Ingenting er endret.")

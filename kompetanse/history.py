@@ -77,7 +77,7 @@ def record_import(
         try:
             column_list = ", ".join(columns)
             con.execute(
-                f"insert into {table} (import_id, {column_list}) "  # noqa: S608 - names from KIND_TABLES
+                f"insert into {table} (import_id, {column_list}) "  # table and column names from KIND_TABLES
                 f"select $import_id, {column_list} from incoming_rows",
                 {"import_id": import_id},
             )

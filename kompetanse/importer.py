@@ -298,18 +298,20 @@ def _by_unique(column: pd.Series, convert: Callable[[object], tuple[object, str 
         value, error = convert(raw)
         values.append(value)
         errors.append(error)
-    missing = np.datetime64("NaT") if dtype.startswith("datetime") else None
-    value_table = np.array([*values, missing], dtype=object)
-    error_table = np.array([*errors, None], dtype=object)
-    out = value_table[codes]
-    if dtype.startswith("datetime"):
-        result = pd.Series(np.asarray(out, dtype="datetime64[s]"), index=column.index)
+    values.append(None)  # code -1: a blank cell
+    errors.append(None)
+    if dtype == "datetime":
+        table = np.array([np.datetime64("NaT") if v is None else v for v in values], dtype="datetime64[s]")
     elif dtype == "float":
-        result = pd.Series(np.asarray([np.nan if v is None else v for v in out], dtype=float), index=column.index) \
-            if len(out) and len(values) > 50_000 else pd.Series(out, index=column.index).astype(float)
+        table = np.array([np.nan if v is None else v for v in values], dtype=float)
     else:
-        result = pd.Series(out, index=column.index, dtype=object)
-    return result, pd.Series(error_table[codes], index=column.index, dtype=object)
+        table = np.empty(len(values), dtype=object)
+        table[:] = values
+    error_table = np.array(errors, dtype=object)
+    return (
+        pd.Series(table[codes], index=column.index),
+        pd.Series(error_table[codes], index=column.index, dtype=object),
+    )
 
 
 def as_text(value: object) -> str:
@@ -324,8 +326,8 @@ def as_text(value: object) -> str:
 
 
 def parse_text(column: pd.Series) -> Parsed:
-    if column.dtype != object:  # CSV: already text, already trimmed
-        text = column.astype(object).where(column.notna(), None)
+    if column.dtype != object:  # CSV: already text, already trimmed, blanks missing
+        text = column
     else:
         text, _ = _by_unique(column, lambda v: (as_text(v), None), "object")
     return text, pd.Series(None, index=column.index, dtype=object)
@@ -476,7 +478,13 @@ class NationalIds:
 def read_national_ids(column: pd.Series, key: bytes) -> NationalIds:
     """Validate (python-stdnum) once per distinct number; derive birth date, gender and keyed hash."""
 
-    def convert(value: object) -> tuple[object, str | None]:
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    n = len(uniques)
+    born = np.full(n + 1, np.datetime64("NaT"), dtype="datetime64[s]")
+    gender = np.full(n + 1, None, dtype=object)
+    hashed = np.full(n + 1, None, dtype=object)
+    invalid = np.zeros(n + 1, dtype=bool)
+    for i, value in enumerate(np.asarray(uniques, dtype=object)):
         if isinstance(value, float) and value.is_integer():
             text = str(int(value)).zfill(11)  # a number cell loses its leading zero
         elif isinstance(value, int):
@@ -484,24 +492,23 @@ def read_national_ids(column: pd.Series, key: bytes) -> NationalIds:
         else:
             text = str(value)
         number = fodselsnummer.compact(text)
-        if not (len(number) == 11 and number.isdigit() and fodselsnummer.is_valid(number)):
-            return None, "ugyldig fødselsnummer"
         try:
-            born = fodselsnummer.get_birth_date(number)
+            if not (len(number) == 11 and number.isdigit() and fodselsnummer.is_valid(number)):
+                raise ValueError
+            birth = fodselsnummer.get_birth_date(number)
         except Exception:
-            return None, "ugyldig fødselsnummer"
-        gender = "K" if fodselsnummer.get_gender(number) == "F" else "M"
-        digest = hmac.new(key, number.encode("ascii"), hashlib.sha256).hexdigest()[:16]
-        return (born, gender, "H" + digest), None
-
-    triples, errors = _by_unique(column, convert, "object")
-    invalid = errors.notna()
-    parts = [
-        triples.map(lambda t, i=i: None if t is None else t[i]) if len(triples) else triples for i in range(3)
-    ]
-    born = pd.Series(np.asarray(parts[0].where(parts[0].notna(), None).to_numpy(), dtype="datetime64[s]"),
-                     index=column.index)
-    return NationalIds(born, parts[1], parts[2], invalid)
+            invalid[i] = True
+            continue
+        born[i] = np.datetime64(birth, "s")
+        gender[i] = "K" if fodselsnummer.get_gender(number) == "F" else "M"
+        hashed[i] = "H" + hmac.new(key, number.encode("ascii"), hashlib.sha256).hexdigest()[:16]
+    index = column.index
+    return NationalIds(
+        pd.Series(born[codes], index=index),
+        pd.Series(gender[codes], index=index, dtype=object),
+        pd.Series(hashed[codes], index=index, dtype=object),
+        pd.Series(invalid[codes], index=index),
+    )
 
 
 # --- one file ---------------------------------------------------------------------------------
@@ -529,11 +536,13 @@ class _Problems:
     def add_errors(self, errors: pd.Series, column: str) -> None:
         self.add(errors.notna().to_numpy(), column, errors)
 
-    def frame(self) -> pd.DataFrame:
+    def frame(self, headers: list[str]) -> pd.DataFrame:
+        """One row per problem, by row and then by the column's place in the file."""
+        place = {h: i for i, h in reversed(list(enumerate(headers)))}
         parts = []
-        for order, (where, column, message) in enumerate(zip(self.positions, self.columns, self.messages, strict=True)):
+        for where, column, message in zip(self.positions, self.columns, self.messages, strict=True):
             parts.append(pd.DataFrame({
-                "pos": where, "order": order, "column": column,
+                "pos": where, "order": place.get(column, len(headers)), "column": column,
                 "message": message if not isinstance(message, str) else [message] * len(where),
             }))
         if not parts:
@@ -634,31 +643,22 @@ def _convert_file(
             gender = out.get("gender", pd.Series(None, index=index, dtype=object))
             given = data[columns["gender"]].notna() if "gender" in columns else pd.Series(False, index=index)
             out["gender"] = gender.where(given, ids.gender)
-        invalid_id = ids.invalid.to_numpy()
-    else:
-        invalid_id = np.zeros(len(index), dtype=bool)
 
-    # A value every row must have (a blank cell; an invalid one is reported already).
-    def require(name: str, noun: str) -> None:
+    # A value every row must have (a blank cell: an invalid value is reported already).
+    def require(name: str, noun: str, alternative: str | None = None) -> None:
         if name not in out:
             return
-        blank = out[name].isna().to_numpy()
-        source = columns.get(name)
-        if source is not None:
-            blank &= data[source].isna().to_numpy()
-            where = header[name]
-        else:
-            blank &= ~invalid_id
-            where = header[NATIONAL_ID]
-        if source is not None and NATIONAL_ID in columns and name in {a for a, b in spec.either}:
-            blank &= data[columns[NATIONAL_ID]].isna().to_numpy()
-        problems.add(blank, where, f"mangler {noun}")
+        blank = out[name].isna().to_numpy().copy()
+        for source in (name, alternative):
+            if source is not None and source in columns:
+                blank &= data[columns[source]].isna().to_numpy()
+        problems.add(blank, header.get(name) or header[str(alternative)], f"mangler {noun}")
 
     for f in spec.fields:
         if f.required:
             require(f.name, f.noun)
-    for first, _second in spec.either:
-        require(first, spec.field(first).noun)
+    for first, second in spec.either:
+        require(first, spec.field(first).noun, second)
 
     if spec.kind == "personnel":
         _check_personnel(out, columns, header, snapshot, problems)
@@ -667,7 +667,11 @@ def _convert_file(
         problems.add(before, header["expires_date"], "utløpsdatoen er før datoen kompetansen ble oppnådd")
 
     frame = pd.DataFrame({k: v for k, v in out.items() if k != "birth_from_national_id"}, index=index)
-    return _FileResult(name, raw, columns, frame, problems.frame(), unknown)
+    return _FileResult(name, raw, columns, frame, problems.frame(raw.headers), unknown)
+
+
+def _blank(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 def _fmt(values: pd.Series) -> pd.Series:
@@ -733,7 +737,7 @@ def preview_file(path: Path, kind: str = "personnel") -> Preview:
     columns, unknown = _match_columns(spec, raw.headers)
     recognised = {raw.headers[p]: n for n, p in columns.items()}
     sample = pd.DataFrame(
-        {n: raw.data[p].map(lambda v: None if v is None or v is pd.NA else as_text(v))
+        {n: raw.data[p].map(lambda v: None if _blank(v) else as_text(v))
          for n, p in columns.items() if n != NATIONAL_ID}
     ).head(PREVIEW_ROWS)
     return Preview(path.name, raw.header_row, recognised, unknown, _missing_columns(spec, columns), sample)
@@ -857,7 +861,7 @@ def _rejected_rows(result: _FileResult, bad: np.ndarray, *, multiple: bool) -> p
         if position == national:
             cells[header] = pd.Series("", index=column.index, dtype=object)
         else:
-            cells[header] = column.map(lambda v: "" if v is None or v is pd.NA else as_text(v)).astype(object)
+            cells[header] = column.map(lambda v: "" if _blank(v) else as_text(v)).astype(object)
     frame = pd.DataFrame(cells)
     if multiple:
         frame.insert(0, "Fil", result.name)

@@ -53,6 +53,12 @@ def key_figures(db: store.Db, scope: Scope, k: int) -> list[KeyFigure]:
     return figures
 
 
+def is_empty(figures: list[KeyFigure]) -> bool:
+    """Nobody in the scope on the date (a hidden small group is not empty)."""
+    headcount = next(f for f in figures if f.key == "headcount")
+    return not headcount.hidden and headcount.value == "0"
+
+
 def units_at_risk(db: store.Db, scope: Scope, k: int, count: int = 5) -> pd.DataFrame:
     """The units with the highest share retiring within 5 years or turnover, each with its reason.
 

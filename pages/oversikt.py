@@ -14,7 +14,7 @@ st.title("Oversikt")
 st.caption(chosen.description)
 
 figures = overview.key_figures(db, chosen.scope, k)
-if all(f.hidden or f.value == "0" for f in figures[:1]):
+if overview.is_empty(figures):
     st.info("Ingen ansatte i utvalget på denne datoen. Velg en annen dato eller flere enheter.")
 else:
     columns = st.columns(len(figures))

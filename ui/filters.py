@@ -12,6 +12,7 @@ from kompetanse.metrics import Scope
 from ui import data
 
 ALL_LEVELS = "Alle nivåer"
+EARLIEST_DATE, LATEST_DATE = date(1950, 1, 1), date(2100, 12, 31)
 LEVEL_LABELS = {
     "foretak": "Foretak", "kommune": "Kommune", "klinikk": "Klinikk", "sektor": "Sektor",
     "avdeling": "Avdeling", "seksjon": "Seksjon", "enhet": "Enhet",
@@ -59,6 +60,8 @@ def _from_url(default_date: date, unit_codes: list[str], levels: list[str], prof
     if raw_date:
         try:
             chosen_date = date.fromisoformat(raw_date)
+            if not EARLIEST_DATE <= chosen_date <= LATEST_DATE:
+                raise ValueError(raw_date)
         except ValueError:
             _notice(f"Datoen «{raw_date}» i lenken er ugyldig; viser {formatting.day(default_date)}.")
     _init_state("f_date", chosen_date)
@@ -94,7 +97,7 @@ def sidebar() -> Filters:
     sb = st.sidebar
     sb.header("Utvalg")
     as_of = sb.date_input(
-        "Referansedato", key="f_date", format="DD.MM.YYYY",
+        "Referansedato", key="f_date", format="DD.MM.YYYY", min_value=EARLIEST_DATE, max_value=LATEST_DATE,
         help=f"Tallene gjelder denne dagen. Dataene er fra {formatting.day(default_date)}.",
     )
     level = sb.selectbox(

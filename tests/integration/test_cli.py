@@ -47,8 +47,8 @@ def test_metrics_json_shows_the_alm_plan_age_bands(db):
     assert list(rows["MB-L"]["age_bands"].values()) == [0, 4, 13, 5, 8, 2, 0]
     assert list(rows["BB-N"]["age_bands"].values()) == [0, 0, 1, 0, 3, 0, 0]
     assert rows["MB-L"]["headcount"] == 32
-    assert KEYS <= set(rows["MB-L"])
-    assert KEYS <= set(data["total"])
+    assert set(rows["MB-L"]) >= KEYS
+    assert set(data["total"]) >= KEYS
 
 
 def test_metrics_suppresses_small_counts_as_null(db):

@@ -109,3 +109,57 @@ def test_imports_and_activate(db, tmp_path):
     assert run("activate", "999", "--db", str(db)).returncode == 1
     again = run("activate", "2", "--db", str(db))
     assert again.returncode == 0, again.stderr
+
+
+GOOD_CSV = (
+    "Ansattnr;Enhet;Yrkesgruppe;Fødselsdato;Kjønn;Stillingsprosent;Startdato\n"
+    "1001;TEST;sykepleier;15.06.1980;K;100;01.01.2015\n"
+    "1002;TEST;sykepleier;01.02.1975;M;80,5;01.03.2010\n"
+)
+BAD_CSV = (
+    "Ansattnr;Enhet;Yrkesgruppe;Fødselsdato;Kjønn;Stillingsprosent;Startdato\n"
+    "1001;TEST;sykepleier;31.02.1980;K;100;01.01.2015\n"
+    "1002;TEST;sykepleier;01.02.1975;M;abc;01.03.2010\n"
+    "1003;TEST;sykepleier;01.02.1975;M;100;01.03.2010\n"
+)
+
+
+def test_import_invalid_file_exits_1_with_a_line_per_bad_row(tmp_path):
+    db = tmp_path / "k.duckdb"
+    bad = tmp_path / "eksport.csv"
+    bad.write_text(BAD_CSV, encoding="utf-8")
+    result = run("import", str(bad), "--db", str(db))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("eksport.csv:2: Fødselsdato: ")
+    assert lines[1].startswith("eksport.csv:3: Stillingsprosent: ")
+    assert len(lines) == 2
+    metrics_out = json.loads(run("metrics", "--db", str(db), "--min-cell", "0", "--json").stdout)
+    assert metrics_out["total"]["headcount"] == 1196  # still the demo: nothing imported
+
+
+def test_import_good_file_then_again_is_a_no_op(tmp_path):
+    db = tmp_path / "k.duckdb"
+    good = tmp_path / "eksport.csv"
+    good.write_text(GOOD_CSV, encoding="utf-8")
+    first = run("import", str(good), "--db", str(db), "--snapshot-date", "2023-12-01")
+    assert first.returncode == 0, first.stderr
+    again = run("import", str(good), "--db", str(db), "--snapshot-date", "2023-12-01")
+    assert again.returncode == 0
+    assert "Ingen endring" in again.stdout
+    data = json.loads(run("metrics", "--db", str(db), "--min-cell", "0", "--json").stdout)
+    assert data["total"]["headcount"] == 2
+    assert data["total"]["fte"] == pytest.approx(1.805)
+
+
+def test_import_skip_invalid_names_the_rejected_file(tmp_path):
+    db = tmp_path / "k.duckdb"
+    bad = tmp_path / "eksport.csv"
+    bad.write_text(BAD_CSV, encoding="utf-8")
+    result = run("import", str(bad), "--db", str(db), "--skip-invalid", "--snapshot-date", "2023-12-01")
+    assert result.returncode == 0, result.stderr
+    rejected = tmp_path / "eksport.avviste.csv"
+    assert str(rejected) in result.stdout
+    assert rejected.exists()
+    data = json.loads(run("metrics", "--db", str(db), "--min-cell", "0", "--json").stdout)
+    assert data["total"]["headcount"] == 1

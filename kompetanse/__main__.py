@@ -178,6 +178,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except store.StoreError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_INVALID
+    except (duckdb.Error, OSError) as exc:
+        problem = store.storage_problem(exc)
+        if problem is None:
+            raise
+        print(problem, file=sys.stderr)
+        return EXIT_INVALID
 
 
 if __name__ == "__main__":

@@ -124,6 +124,15 @@ MIGRATIONS: list[list[str]] = [
     ],
 ]
 
+MIGRATIONS.append(
+    [
+        # Bumped by every write the app's figures depend on: a reader's cache key, so that
+        # one page run reads one generation of the data and never a mix.
+        "create table data_generation (n bigint not null)",
+        "insert into data_generation values (0)",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -183,6 +192,16 @@ def _install_macros(con: duckdb.DuckDBPyConnection) -> None:
     # re-created on each read-write open so the file always carries this release's rules.
     for statement in SQL_MACROS:
         con.execute(statement)
+
+
+def storage_problem(exc: BaseException) -> str | None:
+    """A Norwegian sentence for a full disk or a read-only place; None for other errors."""
+    text = str(exc).lower()
+    if (isinstance(exc, OSError) and exc.errno == 28) or "no space left" in text:
+        return "Det er ikke mer plass på disken der databasen ligger. Frigjør plass og prøv igjen."
+    if "read-only" in text or "read only file system" in text or "permission denied" in text:
+        return "Databasen ligger et sted der den ikke kan skrives (skrivebeskyttet). Velg en annen plassering."
+    return None
 
 
 def writer_waiting_flag(path: Path) -> Path:
@@ -265,14 +284,24 @@ def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One write, all or nothing."""
+    """One write, all or nothing; readers see a new data generation once it commits."""
     con.execute("begin transaction")
     try:
         yield con
+        bump_generation(con)
     except BaseException:
         con.execute("rollback")
         raise
     con.execute("commit")
+
+
+def bump_generation(con: duckdb.DuckDBPyConnection) -> None:
+    """Call inside a write's transaction: readers see a new generation of the data."""
+    con.execute("update data_generation set n = n + 1")
+
+
+def generation(con: duckdb.DuckDBPyConnection) -> int:
+    return int(fetch_value(con, "select n from data_generation") or 0)
 
 
 def query_text(name: str) -> str:

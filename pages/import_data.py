@@ -6,8 +6,9 @@ from pathlib import Path
 import streamlit as st
 
 from kompetanse import formatting, history, importer
-from ui import data
+from ui import data, filters
 
+filters.current()  # the shared shell (sidebar, data snapshot) is in place
 KIND_LABELS = {
     "personnel": "Personell (ansatte og arbeidsforhold)",
     "units": "Enheter (organisasjonstre)",

@@ -1,6 +1,43 @@
-"""Sammenlign enheter (under construction)."""
+"""Sammenlign enheter: one row per unit with the chosen indicators, ranked and coloured, and one indicator as bars."""
 
 import streamlit as st
 
+from kompetanse import compare, settings
+from ui import data, filters, render
+
+chosen = filters.current()
+db = data.runner()
+k = settings.min_group_size(data.connection())
+
 st.title("Sammenlign enheter")
-st.info("Denne siden er under arbeid.")
+st.caption(chosen.description)
+
+picked = st.multiselect(
+    "Indikatorer", compare.labels(), default=compare.DEFAULT_LABELS, key="cmp_indicators",
+    help="Tabellen er sortert etter den første indikatoren. Klikk en kolonneoverskrift for å sortere på den.",
+)
+if not picked:
+    st.info("Velg minst én indikator.")
+else:
+    compared = compare.units_table(db, chosen.scope, k, picked)
+    if compared.empty:
+        render.empty()
+        st.stop()
+    styler = render.styled(compared.table, compared.formats).apply(lambda _: compared.styles(), axis=None)
+    st.dataframe(
+        styler, hide_index=True, width="stretch", key="cmp_table",
+        column_config={label: st.column_config.Column(help=compare.indicator(label).help) for label in picked},
+    )
+    st.caption(compare.COLOUR_NOTE)
+    render.hidden_note(compared.table)
+
+st.subheader("Én indikator på tvers av enhetene")
+shown = st.selectbox("Indikator i diagrammet", compare.labels(), index=compare.default_chart_index(), key="cmp_chart")
+bars = compare.indicator_chart(db, chosen.scope, k, shown)
+if bars.figure is None:
+    render.empty(f"Ingen enheter i utvalget har tall for «{shown}» som kan vises (færre enn {k} ansatte).")
+else:
+    render.chart(bars.figure, key="cmp_bars")
+    st.caption("Stiplet linje: utvalget som helhet (for antall og årsverk: gjennomsnitt per enhet).")
+if bars.note:
+    st.caption(bars.note)

@@ -3,8 +3,8 @@
 DuckDB lets one process at a time write a file. So that a command-line import (a nightly job)
 can land while the app runs, the app holds the file only while it uses it: the connection is
 closed after a short idle time, or at once when a writer is waiting, and opened again on the
-next cache miss. Query results are cached by SQL text, parameters and the file's version, so
-a change by another process shows without a restart.
+next cache miss. Query results are cached by SQL text, parameters and the data generation (bumped by every
+write, in this process or another), so a change shows without a restart.
 """
 
 from __future__ import annotations
@@ -103,43 +103,110 @@ def connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def data_version(path: str) -> tuple[int, ...]:
-    """Changes whenever the file (or its write-ahead log) changes, in this process or another."""
-    stamps: list[int] = []
-    for candidate in (Path(path), Path(path + ".wal")):
-        try:
-            info = candidate.stat()
-            stamps += [info.st_mtime_ns, info.st_size]
-        except OSError:
-            stamps += [0, 0]
-    return tuple(stamps)
+class RunSnapshot(store.QueryRunner):
+    """One page run's view of the data: every query of the run reads the same generation.
 
-
-@st.cache_data(show_spinner=False, max_entries=2048)
-def _cached_run(sql: str, params: dict[str, Any], path: str, version: tuple[int, ...]) -> pd.DataFrame:
-    del version  # part of the cache key only
-    with busy() as con:
-        return store.run_sql(con, sql, params)
-
-
-class CachedRunner(store.QueryRunner):
-    """Each session's queries go through st.cache_data; an import clears it."""
+    Cache hits are keyed by the generation read inside this run's read transaction, and
+    misses run in that same transaction, so a run never mixes data from before and after
+    an import, whichever thread or process writes.
+    """
 
     def __init__(self, path: str) -> None:
         self.path = path
+        self._shared = _shared(path)
+        self._cursor: duckdb.DuckDBPyConnection | None = None
+        self._generation: int | None = None
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:  # type: ignore[override]
         return connection()
 
+    def _snapshot(self) -> duckdb.DuckDBPyConnection:
+        if self._cursor is None:
+            base = self._shared.acquire()
+            try:
+                cursor = base.cursor()
+                cursor.execute("begin transaction")
+                self._generation = store.generation(cursor)
+            except BaseException:
+                self._shared.release()
+                raise
+            self._cursor = cursor
+        return self._cursor
+
+    @property
+    def generation(self) -> int:
+        self._snapshot()
+        assert self._generation is not None
+        return self._generation
+
     def run(self, sql: str, params: dict[str, Any]) -> pd.DataFrame:
-        return _cached_run(sql, params, self.path, data_version(self.path)).copy()
+        _current.snapshot = self
+        try:
+            return _cached_run(sql, params, self.path, self.generation).copy()
+        finally:
+            _current.snapshot = None
+
+    def execute_uncached(self, sql: str, params: dict[str, Any]) -> pd.DataFrame:
+        return self._snapshot().execute(sql, params).df()
+
+    def refresh(self) -> None:
+        """Read the newest data from here on (after this run wrote something)."""
+        if self._cursor is not None:
+            self._cursor.execute("rollback")
+            self._cursor.execute("begin transaction")
+            self._generation = store.generation(self._cursor)
+
+    def close(self) -> None:
+        if self._cursor is not None:
+            try:
+                self._cursor.execute("rollback")
+                self._cursor.close()
+            finally:
+                self._cursor = None
+                self._shared.release()
 
 
-def runner() -> CachedRunner:
-    return CachedRunner(db_path())
+_current = threading.local()
+
+
+@st.cache_data(show_spinner=False, max_entries=2048)
+def _cached_run(sql: str, params: dict[str, Any], path: str, generation: int) -> pd.DataFrame:
+    del path, generation  # parts of the cache key only
+    snapshot: RunSnapshot = _current.snapshot
+    return snapshot.execute_uncached(sql, params)
+
+
+RUNNER_KEY = "_run_snapshot"
+
+
+def begin_run() -> RunSnapshot:
+    """Called by app.py at the start of each script run."""
+    end_run()
+    snapshot = RunSnapshot(db_path())
+    st.session_state[RUNNER_KEY] = snapshot
+    return snapshot
+
+
+def end_run() -> None:
+    """Called by app.py when the run is over: the read transaction ends, the file is let go."""
+    snapshot = st.session_state.pop(RUNNER_KEY, None)
+    if snapshot is not None:
+        snapshot.close()
+
+
+def runner() -> RunSnapshot:
+    """This run's snapshot (a new one outside app.py, e.g. in a test)."""
+    snapshot = st.session_state.get(RUNNER_KEY)
+    if snapshot is None:
+        snapshot = begin_run()
+    return snapshot
 
 
 def data_changed() -> None:
-    """After an import, an activation or an edit: every cached figure is stale."""
+    """After an import, an activation or an edit: every cached figure is stale, and the rest
+    of this run reads the new data."""
     _cached_run.clear()
+    snapshot = st.session_state.get(RUNNER_KEY)
+    if snapshot is not None:
+        snapshot.refresh()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from kompetanse import catalog, formatting, history, units
 from kompetanse.metrics import Scope
@@ -147,5 +148,19 @@ def _to_url(as_of: date, level: str, chosen: list[str], professions: list[str], 
 
 
 def current() -> Filters:
-    """The filters app.py drew for this run."""
+    """The filters app.py drew for this run.
+
+    A page opened by a direct link on a fresh server can be run by Streamlit's legacy
+    multipage mode (it sees the pages/ folder) without app.py; then switch that mode off and
+    run again through app.py, which keeps the URL and so the view.
+    """
+    if data.RUNNER_KEY not in st.session_state or "_filters" not in st.session_state:
+        attempts = st.session_state.get("_shell_reruns", 0)
+        if attempts < 2:
+            st.session_state["_shell_reruns"] = attempts + 1
+            PagesManager.uses_pages_directory = False
+            st.rerun()
+        st.error("Siden kunne ikke åpnes direkte. Gå til forsiden og velg siden i menyen.")
+        st.stop()
+    st.session_state["_shell_reruns"] = 0
     return st.session_state["_filters"]

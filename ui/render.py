@@ -12,6 +12,7 @@ from kompetanse import formatting
 from kompetanse.suppression import Suppressed, explain, hidden_label
 
 Formatter = Callable[[float], str]
+HIDDEN_SORT_VALUE = float("-inf")  # the value behind a "<k" cell in a table (never shown)
 
 
 def chart(fig: go.Figure, *, key: str | None = None) -> None:
@@ -31,6 +32,9 @@ def styled(suppressed: Suppressed, formats: Mapping[str, Formatter]) -> pd.io.fo
     for column in numeric.columns:
         if column in formats:
             numeric[column] = pd.to_numeric(numeric[column], errors="coerce")
+            # The browser grid draws a null cell as "None" and ignores its display text; a hidden
+            # cell holds a constant that reveals nothing and sorts below every shown figure.
+            numeric[column] = numeric[column].mask(suppressed.hidden[column].astype(bool), HIDDEN_SORT_VALUE)
     styler = numeric.style
     for column, fmt in formats.items():
         if column in numeric.columns:

@@ -1,0 +1,238 @@
+"""The Sammenlign enheter page's figures: one row per unit, chosen indicators, ranked and coloured.
+
+An indicator is one entry of INDICATORS: a label, a column of a *source* (a function that
+returns suppressed figures per unit code with the scope's total as the row "total"), and how
+to format and compare it. Adding an indicator from another part of the plan (competence gaps,
+training cost per FTE) is one more entry with its own source; nothing else changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kompetanse import formatting, metrics, store
+from kompetanse.ages import unit_order
+from kompetanse.metrics import METRICS_SPEC, Scope
+from kompetanse.suppression import Suppressed, hidden_label, suppress
+
+Formatter = Callable[[float], str]
+Source = Callable[[store.Db, Scope, int], Suppressed]  # index: unit codes and TOTAL
+
+TOTAL = "total"
+UNIT = "Enhet"
+TOTAL_LABEL = "Utvalget totalt"
+
+
+def metrics_by_unit(db: store.Db, scope: Scope, k: int) -> Suppressed:
+    """metrics.compute per unit with METRICS_SPEC's suppression (the same figures as every other page)."""
+    return suppress(metrics.compute(db, scope, by="unit"), METRICS_SPEC, k)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    label: str  # shown in the multiselect and as the column header
+    column: str  # the column of the source's figures
+    fmt: Formatter
+    help: str
+    # "rate": compared with the scope's total; "sum": a count or sum, compared with the total per unit.
+    kind: Literal["rate", "sum"] = "rate"
+    source: Source = field(default=metrics_by_unit)
+    chart_scale: float = 1.0  # the chart plots value * chart_scale ...
+    chart_suffix: str = ""  # ... with this unit on the axis
+
+
+def _decimal(decimals: int) -> Formatter:
+    return lambda v: formatting.number(v, decimals)
+
+
+INDICATORS: list[Indicator] = [
+    Indicator("Ansatte", "headcount", formatting.number, "Personer aktive på datoen.", kind="sum"),
+    Indicator("Årsverk", "fte", _decimal(1), "Sum stillingsprosent / 100 for aktive arbeidsforhold.", kind="sum"),
+    Indicator("Gjennomsnittsalder", "mean_age", _decimal(1), "Alder i fylte år, per person."),
+    Indicator("Andel 60+", "share_60_plus", formatting.percent, "Andel av de ansatte som er 60 år eller eldre.",
+              chart_scale=100, chart_suffix=" %"),
+    Indicator("Når pensjonsalder innen 5 år", "retiring_within_5y", formatting.number,
+              "Aktive som har nådd forventet pensjonsalder om 5 år (de som alt har passert den, teller med).",
+              kind="sum"),
+    Indicator("Turnover 12 mnd", "turnover_12m", formatting.percent,
+              "Personer som sluttet siste 12 måneder / gjennomsnittlig antall ansatte (pensjon inkludert).",
+              chart_scale=100, chart_suffix=" %"),
+]
+DEFAULT_LABELS: list[str] = ["Ansatte", "Gjennomsnittsalder", "Andel 60+", "Turnover 12 mnd"]
+DEFAULT_CHART_LABEL = "Andel 60+"
+
+COLOUR_NOTE = (
+    "Fargen viser avstanden fra utvalget som helhet: oransje over, blå under, sterkere farge jo større "
+    "avstand (full farge ved 50 % eller mer). Andeler og snitt sammenlignes med utvalget totalt; antall og "
+    "årsverk med utvalgets gjennomsnitt per enhet. Skjulte tall («<5») får ingen farge."
+)
+ABOVE_RGB, BELOW_RGB = (230, 126, 34), (52, 120, 198)
+FULL_COLOUR_AT = 0.5  # relative difference that gets the strongest colour
+
+
+def labels() -> list[str]:
+    return [i.label for i in INDICATORS]
+
+
+def default_chart_index() -> int:
+    """Where the chart's default indicator sits in labels()."""
+    return labels().index(DEFAULT_CHART_LABEL)
+
+
+def indicator(label: str) -> Indicator:
+    for item in INDICATORS:
+        if item.label == label:
+            return item
+    raise KeyError(label)
+
+
+@dataclass(frozen=True)
+class CompareTable:
+    table: Suppressed  # columns "Enhet" and the chosen labels; index: unit codes, then TOTAL
+    relative: pd.DataFrame  # relative difference from the reference, None where hidden or undefined
+    reference: dict[str, float | None]  # per label: the value units are compared with (None when hidden)
+    formats: dict[str, Formatter]
+
+    @property
+    def unit_codes(self) -> list[str]:
+        """The units' codes in row order (for a link to a unit's measures)."""
+        return [c for c in self.table.values.index if c != TOTAL]
+
+    @property
+    def empty(self) -> bool:
+        return not self.unit_codes
+
+    def styles(self) -> pd.DataFrame:
+        """CSS per cell (Styler.apply(axis=None)): coloured by the relative difference."""
+        css = pd.DataFrame("", index=self.table.values.index, columns=self.table.values.columns)
+        for column in self.relative.columns:
+            css[column] = [cell_colour(v) for v in self.relative[column]]
+        return css
+
+
+def relative_difference(value: float | None, reference: float | None) -> float | None:
+    """(value - reference) / |reference|; None when either is unknown or the reference is 0."""
+    if value is None or reference is None or pd.isna(value) or pd.isna(reference) or reference == 0:
+        return None
+    return (float(value) - float(reference)) / abs(float(reference))
+
+
+def cell_colour(relative: float | None) -> str:
+    """Orange above, blue below; the stronger the further away. No colour for None."""
+    if relative is None or pd.isna(relative):
+        return ""
+    strength = min(abs(relative) / FULL_COLOUR_AT, 1.0)
+    if strength < 0.02:
+        return ""
+    r, g, b = ABOVE_RGB if relative > 0 else BELOW_RGB
+    return f"background-color: rgba({r}, {g}, {b}, {0.1 + 0.55 * strength:.2f})"
+
+
+def _reference(item: Indicator, total: object, unit_count: int) -> float | None:
+    if total is None or pd.isna(total):
+        return None
+    if item.kind == "sum":
+        return float(total) / unit_count if unit_count else None
+    return float(total)
+
+
+def _sort_key(values: pd.DataFrame, label: str | None, names: dict[str, str]) -> Callable[[str], tuple]:
+    # Sorted on the suppressed values only (a hidden cell must not betray its size by its place).
+    def key(code: str) -> tuple:
+        value = values.at[code, label] if label else None
+        shown = value is not None and not pd.isna(value)
+        return (0 if shown else 1, -float(value) if shown else 0.0, names.get(code, code).lower())
+
+    return key
+
+
+def units_table(db: store.Db, scope: Scope, k: int, chosen: Sequence[str]) -> CompareTable:
+    """One row per unit with staff on the date (codes as the index), the chosen indicators, and the total.
+
+    Rows are ranked by the first chosen indicator (largest first, hidden last).
+    """
+    items = [indicator(label) for label in chosen]
+    base = metrics_by_unit(db, scope, k)
+    raw_headcount = base.values["headcount"]
+    staffed = [c for c in base.values.index if c != TOTAL and (base.hidden.at[c, "headcount"] or raw_headcount[c])]
+    _, names = unit_order(db)
+    values = pd.DataFrame(index=[*staffed, TOTAL])
+    hidden = pd.DataFrame(index=values.index)
+    values[UNIT] = [TOTAL_LABEL if c == TOTAL else names.get(c, c) for c in values.index]
+    hidden[UNIT] = False
+    sources: dict[Source, Suppressed] = {metrics_by_unit: base}
+    for item in items:
+        if item.source not in sources:
+            sources[item.source] = item.source(db, scope, k)
+        figures = sources[item.source]
+        values[item.label] = figures.values[item.column].reindex(values.index).astype(object)
+        hidden[item.label] = figures.hidden[item.column].reindex(values.index, fill_value=True).astype(bool)
+        values[item.label] = values[item.label].where(~hidden[item.label], None)
+    order = sorted(staffed, key=_sort_key(values, items[0].label if items else None, names))
+    values, hidden = values.loc[[*order, TOTAL]], hidden.loc[[*order, TOTAL]]
+    reference = {item.label: _reference(item, values.at[TOTAL, item.label], len(staffed)) for item in items}
+    relative = pd.DataFrame(
+        {
+            item.label: [
+                None if code == TOTAL else relative_difference(values.at[code, item.label], reference[item.label])
+                for code in values.index
+            ]
+            for item in items
+        },
+        index=values.index,
+        dtype=object,
+    )
+    return CompareTable(
+        table=Suppressed(values=values, hidden=hidden, k=k),
+        relative=relative,
+        reference=reference,
+        formats={item.label: item.fmt for item in items},
+    )
+
+
+@dataclass(frozen=True)
+class IndicatorChart:
+    figure: go.Figure | None  # None when no unit has a value to show
+    left_out: list[str]  # names of units whose value is hidden
+    note: str | None  # caption: which units are left out and why
+
+
+def indicator_chart(db: store.Db, scope: Scope, k: int, label: str) -> IndicatorChart:
+    """Bars of one indicator across units (hidden values left out), the reference as a line."""
+    item = indicator(label)
+    compared = units_table(db, scope, k, [label])
+    values = compared.table.values
+    codes = compared.unit_codes
+    shown = [c for c in codes if values.at[c, label] is not None and not pd.isna(values.at[c, label])]
+    left_out = [str(values.at[c, UNIT]) for c in codes if c not in shown]
+    note = None
+    if left_out:
+        note = (
+            f"Ikke med i diagrammet ({hidden_label(k)} eller for få ansatte): {', '.join(left_out)}."
+        )
+    if not shown:
+        return IndicatorChart(figure=None, left_out=left_out, note=note)
+    shown = list(reversed(shown))  # largest at the top of a horizontal bar chart
+    numbers = [float(values.at[c, label]) for c in shown]
+    fig = go.Figure(go.Bar(
+        y=[str(values.at[c, UNIT]) for c in shown], x=[v * item.chart_scale for v in numbers], orientation="h",
+        text=[item.fmt(v) for v in numbers], textposition="outside", cliponaxis=False, marker_color="#2e6da4",
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    ))
+    reference = compared.reference[label]
+    if reference is not None:
+        where = "Utvalget totalt" if item.kind == "rate" else "Utvalget, snitt per enhet"
+        fig.add_vline(
+            x=reference * item.chart_scale, line_dash="dash", line_color="#555555",
+            annotation_text=f"{where}: {item.fmt(reference)}", annotation_position="top",
+        )
+    fig.update_layout(
+        title=label, height=max(260, 60 + 32 * len(shown)), showlegend=False,
+        xaxis={"ticksuffix": item.chart_suffix, "rangemode": "tozero"}, yaxis={"type": "category"},
+    )
+    return IndicatorChart(figure=fig, left_out=left_out, note=note)

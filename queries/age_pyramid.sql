@@ -1,0 +1,20 @@
+-- Persons active on $as_of per age band and gender, within the scope's filters (the same
+-- filter clauses as metrics.sql). A person with several employments in scope counts once;
+-- gender is 'K', 'M' or null (unknown, or the employments disagree).
+with person as (
+    select
+        e.employee_id,
+        age_at(min(e.birth_date), $as_of::date) as age,
+        case when count(distinct e.gender) = 1 and min(upper(trim(e.gender))) in ('K', 'M')
+            then min(upper(trim(e.gender))) end as gender
+    from v_employments e
+    where is_active(e.start_date, e.end_date, $as_of::date)
+      and ($units::varchar[] is null or list_contains($units::varchar[], e.unit_code))
+      and ($professions::varchar[] is null or list_contains($professions::varchar[], e.profession))
+      and ($employment_types::varchar[] is null or list_contains($employment_types::varchar[], e.employment_type))
+    group by e.employee_id
+)
+select age_band(age) as band, gender, count(*) as persons
+from person
+group by all
+order by band, gender

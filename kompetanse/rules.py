@@ -82,6 +82,10 @@ SQL_MACROS: list[str] = [
         coalesce(hourly_rate, 0) * coalesce(participants, 0) * coalesce(hours, 0) * coalesce(sessions, 0)
         + coalesce(day_rate, 0) * coalesce(days, 0) + coalesce(course_fee, 0) + coalesce(travel, 0)
         + coalesce(other_cost, 0)""",
+    # A competence is valid at d when acquired on or before d (or undated) and not expired:
+    # a certificate that expires on d is still valid that day.
+    """create or replace macro is_valid_at(acquired_d, expires_d, d) as
+        (acquired_d is null or acquired_d <= d) and (expires_d is null or expires_d >= d)""",
 ]
 
 

@@ -1,6 +1,160 @@
-"""Tiltak og kostnader (under construction)."""
+"""Tiltak og kostnader: the plan's tables by main task, category and horizon, editable in place,
+with the cost model's figures: cost per line, per year over the five-year horizon, totals and cost per FTE."""
 
+import duckdb
+import plotly.graph_objects as go
 import streamlit as st
 
+from kompetanse import costs, formatting, plan_edit, settings, store, units
+from kompetanse.rules import CATEGORIES, HORIZONS, MAIN_TASKS
+from ui import data, filters, render
+
+chosen = filters.current()
+db = data.runner()
+con = data.connection()
+k = settings.min_group_size(con)
+scope = chosen.scope
+base_year = scope.as_of.year
+
 st.title("Tiltak og kostnader")
-st.info("Denne siden er under arbeid.")
+st.caption(chosen.description)
+
+message = st.session_state.pop("tiltak_message", None)
+if message:
+    st.success(message)
+
+lines = costs.lines(db, scope.units)
+totals = costs.totals(db, scope.units)
+overall = costs.totals_for(totals, "total").iloc[0]
+
+c1, c2, c3 = st.columns(3)
+c1.metric("Ettårsplan", formatting.kroner(overall["cost_1y"]), help="Sum av kostnadene i ettårsplanen.")
+c2.metric("Femårsplan, 5 år", formatting.kroner(overall["cost_5y"]),
+          help="Sum over de fem årene; år k koster årskostnaden × (1 + vekst)^k.")
+c3.metric("Pris- og lønnsvekst per år", formatting.percent(costs.growth(db)),
+          help="Innstillingen for pris- og lønnsvekst som femårskostnadene regnes opp med.")
+st.caption(
+    "Kostnad per tiltak = timesats × deltakere × timer × ganger + dagsats × dager + kursavgift + reise "
+    "+ andre kostnader. Kostnader er ikke personopplysninger og vises uten skjuling."
+)
+
+st.subheader("Planen")
+if lines.empty:
+    render.empty("Ingen tiltak for enhetene i utvalget. Legg til tiltak i tabellen under «Rediger tiltak».")
+else:
+    tabs = st.tabs([costs.MAIN_TASK_LABELS[task] for task in MAIN_TASKS])
+    for tab, task in zip(tabs, MAIN_TASKS, strict=True):
+        with tab:
+            for horizon in HORIZONS:
+                for category in CATEGORIES:
+                    st.markdown(f"**{costs.HORIZON_LABELS[horizon]} – {costs.CATEGORY_LABELS[category]}**")
+                    table = costs.plan_table(lines, task, horizon, category, chosen.unit_names)
+                    if table.empty:
+                        st.caption("Ingen tiltak.")
+                    else:
+                        st.dataframe(table, hide_index=True, width="stretch")
+
+st.subheader("Rediger tiltak")
+st.caption(
+    "Legg til, endre eller slett rader og trykk «Lagre endringer». Alt lagres samlet, eller ingenting "
+    "hvis noe er ugyldig. Kostnaden regnes ut når endringene er lagret."
+)
+tree = units.tree(db)
+known_units = list(tree["unit_code"])
+editor_key = f"tiltak_editor_{plan_edit.active_import_id(con)}"
+money = {"min_value": 0.0, "step": 1.0, "default": 0.0}
+edited = st.data_editor(
+    plan_edit.editor_frame(lines),
+    key=editor_key,
+    num_rows="dynamic",
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "measure_id": None,
+        "unit_code": st.column_config.SelectboxColumn(
+            "Enhet", options=known_units, required=True,
+            default=chosen.chosen_units[0] if chosen.chosen_units else None,
+        ),
+        "main_task": st.column_config.SelectboxColumn(
+            "Hovedoppgave", options=list(MAIN_TASKS), required=True, format_func=costs.MAIN_TASK_LABELS.get,
+        ),
+        "category": st.column_config.SelectboxColumn(
+            "Kategori", options=list(CATEGORIES), required=True, default="utvikling",
+            format_func=plan_edit.CATEGORY_LABELS.get,
+        ),
+        "horizon": st.column_config.SelectboxColumn(
+            "Horisont", options=list(HORIZONS), required=True, default=1, format_func=plan_edit.HORIZON_LABELS.get,
+        ),
+        "need": st.column_config.TextColumn("Behov for kompetanse", width="medium"),
+        "measure": st.column_config.TextColumn("Tiltak", width="medium"),
+        "schedule": st.column_config.TextColumn("Framdriftsplan"),
+        "cost": st.column_config.TextColumn("Kostnad", disabled=True, help="Regnes ut ved lagring."),
+        **{
+            column: st.column_config.NumberColumn(plan_edit.COLUMN_LABELS[column], **money)
+            for column in costs.COST_INPUTS
+        },
+        "status": st.column_config.TextColumn("Status"),
+        "responsible": st.column_config.TextColumn("Ansvarlig"),
+        "comment": st.column_config.TextColumn("Kommentar", width="medium"),
+    },
+)
+
+save_column, undo_column = st.columns(2)
+if save_column.button("Lagre endringer", type="primary"):
+    if not plan_edit.has_changes(st.session_state.get(editor_key)):
+        st.info("Ingen endringer å lagre.")
+    else:
+        try:
+            result = plan_edit.save(con, edited, known_units, chosen.data_date or scope.as_of, scope.units)
+        except plan_edit.PlanEditError as exc:
+            st.error("Endringene ble ikke lagret. Rett opp dette og prøv igjen:\n\n"
+                     + "\n".join(f"- {problem}" for problem in exc.problems))
+        except (store.StoreError, duckdb.Error) as exc:
+            st.error(f"Endringene ble ikke lagret: {str(exc).splitlines()[0]}")
+        else:
+            data.data_changed()
+            st.session_state["tiltak_undo"] = result.previous_import_id
+            st.session_state["tiltak_message"] = f"Lagret: {formatting.number(result.rows)} tiltak i planen."
+            st.rerun()
+
+undo_to = st.session_state.get("tiltak_undo")
+if undo_to is not None and undo_column.button("Angre siste lagring"):
+    try:
+        plan_edit.undo(con, undo_to)
+    except (LookupError, store.StoreError, duckdb.Error) as exc:
+        st.error(f"Kunne ikke angre: {str(exc).splitlines()[0]}")
+    else:
+        data.data_changed()
+        st.session_state["tiltak_undo"] = None
+        st.session_state["tiltak_message"] = "Siste lagring er angret; forrige versjon av planen er tilbake."
+        st.rerun()
+
+if lines.empty:
+    st.stop()
+
+st.subheader("Kostnad per år")
+yearly = costs.chart_frame(db, scope.units, base_year)
+fig = go.Figure()
+for category in yearly["category"].unique():
+    part = yearly[yearly["category"] == category]
+    fig.add_bar(x=part["label"], y=part["cost"], name=category, customdata=part["text"],
+                hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>")
+fig.update_layout(barmode="stack", yaxis_title="kr", yaxis_tickformat=",.0f", legend_title_text="")
+render.chart(fig, key="tiltak_cost_per_year")
+st.caption(f"{base_year}: ettårsplanen. År 1–5: femårsplanens årlige kostnad × (1 + vekst)^år.")
+
+st.subheader("Sum per enhet, hovedoppgave og kategori")
+for grouped_by in ("unit", "main_task", "category"):
+    st.dataframe(costs.display_totals(totals, grouped_by, chosen.unit_names), hide_index=True, width="stretch")
+
+st.subheader("Kostnad per årsverk")
+per_fte = costs.by_unit_name(costs.cost_per_fte_table(db, scope, k), chosen.unit_names)
+st.dataframe(
+    render.styled(per_fte, {"cost_1y": formatting.kroner, "headcount": formatting.number,
+                            "fte": lambda v: formatting.number(v, 1), "cost_per_fte": formatting.kroner})
+    .relabel_index(["Ettårsplan", "Ansatte", "Årsverk", "Kostnad per årsverk"], axis="columns"),
+    width="stretch",
+)
+st.caption("Ettårsplanens kostnad for enheten delt på årsverkene i enheten og enhetene under den. "
+           "For enheter med færre enn " + f"{k} ansatte vises ikke kostnad per årsverk.")
+render.hidden_note(per_fte)

@@ -1,0 +1,234 @@
+"""Saving the plan's measures edited in the app: validate every row, then store all or nothing.
+
+A save is a new "measures" import (file name "redigert i appen") through history.record_import,
+in one transaction; the previous version stays in the import history, so undoing the last save is
+re-activating the import that was active before it (history.activate).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from kompetanse import costs, formatting, history, store
+from kompetanse.costs import COST_INPUTS, MAIN_TASK_LABELS
+from kompetanse.rules import CATEGORIES, HORIZONS, MAIN_TASKS
+
+EDIT_FILE_NAME = "redigert i appen"
+
+CATEGORY_LABELS: dict[str, str] = {"rekruttering": "Rekruttering", "utvikling": "Utvikling"}
+HORIZON_LABELS: dict[int, str] = {1: "1 år", 5: "5 år"}
+
+# Norwegian names of the columns, for the messages (the editor shows the same).
+COLUMN_LABELS: dict[str, str] = {
+    "unit_code": "Enhet", "main_task": "Hovedoppgave", "category": "Kategori", "horizon": "Horisont",
+    "need": "Behov for kompetanse", "measure": "Tiltak", "schedule": "Framdriftsplan", "hours": "Timer",
+    "participants": "Deltakere", "sessions": "Ganger", "hourly_rate": "Timesats (kr)", "days": "Dager",
+    "day_rate": "Dagsats (kr)", "course_fee": "Kursavgift (kr)", "travel": "Reise (kr)",
+    "other_cost": "Andre kostnader (kr)", "status": "Status", "responsible": "Ansvarlig", "comment": "Kommentar",
+}
+TEXT_COLUMNS = ["need", "measure", "schedule", "status", "responsible", "comment"]
+MEASURE_COLUMNS = history.KIND_TABLES["measures"][1]
+
+
+class PlanEditError(ValueError):
+    """An edit that cannot be saved; `problems` lists each one in Norwegian."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    import_id: int  # the import now active
+    previous_import_id: int | None  # the one active before: what undo brings back
+    rows: int
+    changed: bool  # false when the edit changed nothing
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or (
+        isinstance(value, str) and not value.strip()
+    ) or value is pd.NA or value is pd.NaT
+
+
+def _choice(value: Any, codes: Iterable[str], labels: dict[str, str]) -> str | None:
+    """The code for a code or its Norwegian label (case and spaces ignored); None when unknown."""
+    if _blank(value):
+        return None
+    wanted = " ".join(str(value).split()).lower()
+    for code in codes:
+        if wanted in (code.lower(), labels.get(code, code).lower()):
+            return code
+    return None
+
+
+def _horizon(value: Any) -> int | None:
+    if _blank(value):
+        return None
+    text = str(value).lower().replace("år", "").strip()
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        return None
+    return int(number) if number in HORIZONS else None
+
+
+def _amount(value: Any) -> tuple[float | None, str | None]:
+    """A cost input: blank is 0; otherwise a non-negative number (decimal comma accepted)."""
+    if _blank(value):
+        return 0.0, None
+    try:
+        number = float(str(value).replace(" ", "").replace("\u00a0", "").replace(",", "."))
+    except ValueError:
+        return None, f"«{value}» er ikke et tall"
+    if math.isnan(number) or math.isinf(number):
+        return None, f"«{value}» er ikke et tall"
+    if number < 0:
+        shown = value.strip() if isinstance(value, str) else formatting.number(number, 0 if number.is_integer() else 2)
+        return None, f"kan ikke være negativ ({shown})"
+    return number, None
+
+
+def validate(edited: pd.DataFrame, known_units: Iterable[str]) -> tuple[pd.DataFrame, list[str]]:
+    """The rows normalised to the measures table's columns, and every problem found (Norwegian).
+
+    Row numbers are as the user sees them in the editor (1 = the first row).
+    """
+    known = {str(u) for u in known_units}
+    problems: list[str] = []
+    clean: list[dict[str, Any]] = []
+    for position, (_, row) in enumerate(edited.iterrows(), start=1):
+        where = f"Rad {position}"
+        out: dict[str, Any] = {"measure_id": row.get("measure_id")}
+        unit = row.get("unit_code")
+        if _blank(unit):
+            problems.append(f"{where}: Enhet mangler.")
+        elif str(unit).strip() not in known:
+            problems.append(f"{where}: Enhet: «{unit}» er ikke en kjent enhetskode.")
+        out["unit_code"] = None if _blank(unit) else str(unit).strip()
+        main_task = _choice(row.get("main_task"), MAIN_TASKS, MAIN_TASK_LABELS)
+        if main_task is None:
+            allowed = ", ".join(MAIN_TASK_LABELS.values())
+            problems.append(f"{where}: Hovedoppgave: «{_shown(row.get('main_task'))}» er ikke en av {allowed}.")
+        out["main_task"] = main_task
+        category = _choice(row.get("category"), CATEGORIES, CATEGORY_LABELS)
+        if category is None:
+            problems.append(
+                f"{where}: Kategori: «{_shown(row.get('category'))}» må være Rekruttering eller Utvikling."
+            )
+        out["category"] = category
+        horizon = _horizon(row.get("horizon"))
+        if horizon is None:
+            problems.append(f"{where}: Horisont: «{_shown(row.get('horizon'))}» må være 1 eller 5 (år).")
+        out["horizon"] = horizon
+        for column in TEXT_COLUMNS:
+            value = row.get(column)
+            out[column] = None if _blank(value) else str(value).strip()
+        if out["need"] is None and out["measure"] is None:
+            problems.append(f"{where}: Fyll inn behov for kompetanse eller tiltak.")
+        for column in COST_INPUTS:
+            number, problem = _amount(row.get(column))
+            if problem:
+                problems.append(f"{where}: {COLUMN_LABELS[column]}: {problem}.")
+            out[column] = number
+        clean.append(out)
+    frame = pd.DataFrame(clean, columns=MEASURE_COLUMNS)
+    return frame, problems
+
+
+def _shown(value: Any) -> str:
+    return "" if _blank(value) else str(value)
+
+
+def _with_ids(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Existing lines keep their measure_id; new lines (and duplicated ids) get fresh ones."""
+    next_id = store.next_id(con, "measures", "measure_id")
+    seen: set[int] = set()
+    ids: list[int] = []
+    for value in frame["measure_id"]:
+        if not _blank(value) and int(value) not in seen:
+            current = int(value)
+        else:
+            current = next_id
+            next_id += 1
+        seen.add(current)
+        ids.append(current)
+    return frame.assign(measure_id=ids)
+
+
+def active_import_id(con: duckdb.DuckDBPyConnection) -> int | None:
+    frame = history.list_imports(con)
+    active = frame[(frame["kind"] == "measures") & frame["active"]]
+    return int(active["import_id"].iloc[0]) if not active.empty else None
+
+
+def _fingerprint(frame: pd.DataFrame) -> str:
+    payload = pd.util.hash_pandas_object(frame.astype(str), index=False).values.tobytes()
+    return "redigert-" + hashlib.sha256(payload).hexdigest()
+
+
+def save(
+    con: duckdb.DuckDBPyConnection,
+    edited: pd.DataFrame,
+    known_units: Iterable[str],
+    snapshot_date: date,
+    scope_units: Sequence[str] | None = None,
+) -> SaveResult:
+    """Validate the edited measures and store them as the active measures, all or nothing.
+
+    `edited` holds the lines of `scope_units` (None: all units) as the editor showed them; the
+    active lines of other units are kept as they are. Raises PlanEditError listing every problem;
+    then nothing is written.
+    """
+    frame, problems = validate(edited, known_units)
+    if problems:
+        raise PlanEditError(problems)
+    previous = active_import_id(con)
+    if scope_units is not None:
+        current = costs.lines(con, None)
+        outside = current[~current["unit_code"].isin(list(scope_units))][MEASURE_COLUMNS]
+        frame = pd.concat([outside, frame], ignore_index=True) if not outside.empty else frame
+    frame = _with_ids(frame, con)
+    record = history.record_import(
+        con, "measures", frame, file_name=EDIT_FILE_NAME, sha256=_fingerprint(frame), snapshot_date=snapshot_date
+    )
+    return SaveResult(record.import_id, previous, len(frame), changed=record.import_id != previous)
+
+
+def undo(con: duckdb.DuckDBPyConnection, previous_import_id: int) -> int:
+    """Make the measures import that was active before the last save active again."""
+    imports = history.list_imports(con)
+    known = imports[(imports["import_id"] == previous_import_id) & (imports["kind"] == "measures")]
+    if known.empty:
+        raise LookupError(f"Import {previous_import_id} er ikke en tiltaksplan.")
+    return history.activate(con, previous_import_id).import_id
+
+
+EDITOR_COLUMNS = [
+    "measure_id", "unit_code", "main_task", "category", "horizon", "need", "measure", "schedule", "cost",
+    *COST_INPUTS, "status", "responsible", "comment",
+]
+
+
+def editor_frame(lines: pd.DataFrame) -> pd.DataFrame:
+    """The measures as the editor shows them: the stored columns and the computed cost as text."""
+    frame = lines.reindex(columns=EDITOR_COLUMNS).reset_index(drop=True)
+    frame["cost"] = [formatting.kroner(c) for c in lines["cost"]] if not lines.empty else pd.Series(dtype=str)
+    frame["horizon"] = frame["horizon"].astype("Int64")
+    return frame
+
+
+def has_changes(editor_state: Any) -> bool:
+    """Whether the data editor's state holds any edit, addition or deletion."""
+    if not isinstance(editor_state, dict):
+        return False
+    return any(editor_state.get(key) for key in ("edited_rows", "added_rows", "deleted_rows"))

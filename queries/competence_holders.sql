@@ -1,0 +1,45 @@
+-- The holders of each unit's required competences as of $as_of, one row per unit, competence and
+-- person (active in the unit, within the scope's filters, holding it valid that day), with the
+-- number of holders in the unit and whether the person retires within 5 years. Retirement: age at
+-- ($as_of + 5 years) >= the chosen age (queries/metrics.sql's rule: retirement_rules joined on
+-- lower(profession), '*' the default; $retirement_mode expected|earliest; $retirement_age overrides).
+with default_rule as (
+    select earliest_age, expected_age from retirement_rules where profession = '*'
+),
+staff as (
+    select
+        e.unit_code,
+        e.employee_id,
+        bool_or(
+            age_at(e.birth_date, ($as_of::date + interval 5 year)::date) >= coalesce(
+                $retirement_age::integer,
+                case when $retirement_mode = 'earliest' then coalesce(r.earliest_age, dr.earliest_age)
+                     else coalesce(r.expected_age, dr.expected_age) end
+            )
+        ) as retiring_5y
+    from v_employments e
+    cross join default_rule dr
+    left join retirement_rules r on lower(r.profession) = lower(e.profession)
+    where is_active(e.start_date, e.end_date, $as_of::date)
+      and ($units::varchar[] is null or list_contains($units::varchar[], e.unit_code))
+      and ($professions::varchar[] is null or list_contains($professions::varchar[], e.profession))
+      and ($employment_types::varchar[] is null or list_contains($employment_types::varchar[], e.employment_type))
+    group by e.unit_code, e.employee_id
+),
+held as (
+    select distinct r.unit_code, r.competence, r.min_holders, s.employee_id, s.retiring_5y
+    from v_requirements r
+    join staff s on s.unit_code = r.unit_code
+    join v_competences c on c.employee_id = s.employee_id and lower(trim(c.competence)) = lower(trim(r.competence))
+    where is_valid_at(c.acquired_date, c.expires_date, $as_of::date)
+)
+select
+    unit_code,
+    competence,
+    min_holders,
+    employee_id,
+    retiring_5y,
+    count(*) over (partition by unit_code, competence) as holders,
+    count(*) filter (where retiring_5y) over (partition by unit_code, competence) as holders_retiring_5y
+from held
+order by unit_code, competence, employee_id

@@ -15,10 +15,10 @@ from typing import Literal
 import pandas as pd
 import plotly.graph_objects as go
 
-from kompetanse import formatting, metrics, store
+from kompetanse import competence, costs, formatting, metrics, store
 from kompetanse.ages import unit_order
 from kompetanse.metrics import METRICS_SPEC, Scope
-from kompetanse.suppression import Suppressed, hidden_label, suppress
+from kompetanse.suppression import Suppressed, SuppressionSpec, hidden_label, suppress
 
 Formatter = Callable[[float], str]
 Source = Callable[[store.Db, Scope, int], Suppressed]  # index: unit codes and TOTAL
@@ -46,6 +46,31 @@ class Indicator:
     chart_suffix: str = ""  # ... with this unit on the axis
 
 
+def gaps_by_unit(db: store.Db, scope: Scope, k: int) -> Suppressed:
+    """Missing holders of required competences per unit (not a person count: shown as is; 0 without gaps)."""
+    del k
+    units_in_scope = metrics.compute(db, scope, by="unit").index
+    gaps = competence.gaps_by_unit(db, scope).set_index("unit_code")["gaps"]
+    frame = pd.DataFrame({"gaps": gaps.reindex(units_in_scope, fill_value=0).astype(float)})
+    frame.loc[TOTAL, "gaps"] = float(gaps.sum())
+    return suppress(frame, _AS_IS, 0)
+
+
+def training_cost_per_fte(db: store.Db, scope: Scope, k: int) -> Suppressed:
+    """The one-year plan's cost of each unit's own measures per FTE (hidden for units under k persons)."""
+    figures = metrics.compute(db, scope, by="unit")
+    cost = costs.cost_per_fte_table(db, scope, k).values.set_index("unit_code")["cost_1y"]
+    frame = figures[["headcount", "fte"]].copy()
+    frame["cost_1y"] = pd.to_numeric(cost.reindex(frame.index), errors="coerce").fillna(0.0)
+    frame.loc[TOTAL, "cost_1y"] = float(pd.to_numeric(cost, errors="coerce").sum())
+    frame["cost_per_fte"] = frame["cost_1y"] / frame["fte"].where(frame["fte"] > 0)
+    return suppress(frame, _COST_PER_FTE, k)
+
+
+_COST_PER_FTE = SuppressionSpec(size="headcount", rates=["cost_per_fte"], measures=["fte"])
+_AS_IS = SuppressionSpec(size="gaps")
+
+
 def _decimal(decimals: int) -> Formatter:
     return lambda v: formatting.number(v, decimals)
 
@@ -62,6 +87,12 @@ INDICATORS: list[Indicator] = [
     Indicator("Turnover 12 mnd", "turnover_12m", formatting.percent,
               "Personer som sluttet siste 12 måneder / gjennomsnittlig antall ansatte (pensjon inkludert).",
               chart_scale=100, chart_suffix=" %"),
+    Indicator("Kompetansegap", "gaps", formatting.number,
+              "Manglende innehavere av påkrevd kompetanse (krav minus gyldige innehavere, summert per enhet).",
+              kind="sum", source=gaps_by_unit),
+    Indicator("Opplæringskostnad per årsverk", "cost_per_fte", formatting.kroner,
+              "Ettårsplanens kostnad for enhetens tiltak delt på årsverkene i enheten og enhetene under den.",
+              source=training_cost_per_fte),
 ]
 DEFAULT_LABELS: list[str] = ["Ansatte", "Gjennomsnittsalder", "Andel 60+", "Turnover 12 mnd"]
 DEFAULT_CHART_LABEL = "Andel 60+"

@@ -87,10 +87,19 @@ def cost_per_fte_table(db: store.Db, scope: Scope, k: int | None = None) -> Supp
     k = settings.min_group_size(store.connection_of(db)) if k is None else k
     unit_totals = totals_for(totals(db, scope.units), "unit")
     tree = units.tree(db)
+    whole = Scope(as_of=scope.as_of, units=scope.units)
+    per_unit = metrics.compute(db, whole, by="unit")  # one query for every unit without children
+    parents = set(tree["parent_code"].dropna())
     rows = []
     for unit_code, row in unit_totals.iterrows():
-        subtree = units.descendants(tree, [str(unit_code)]) or (str(unit_code),)
-        figures = metrics.compute(db, Scope(as_of=scope.as_of, units=subtree), by=None).loc["total"]
+        code = str(unit_code)
+        if code in parents:  # a department's own measures against everyone under it (few such units)
+            subtree = units.descendants(tree, [code])
+            figures = metrics.compute(db, Scope(as_of=scope.as_of, units=subtree), by=None).loc["total"]
+        elif code in per_unit.index:
+            figures = per_unit.loc[code]
+        else:
+            figures = pd.Series({"headcount": 0, "fte": 0.0})
         fte = float(figures["fte"] or 0.0)
         cost = float(row["cost_1y"])
         rows.append({

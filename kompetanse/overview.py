@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kompetanse import formatting, metrics, store
+from kompetanse import costs, formatting, metrics, store
 from kompetanse.metrics import Scope
 from kompetanse.suppression import hidden_label
 
@@ -50,6 +50,13 @@ def key_figures(db: store.Db, scope: Scope, k: int) -> list[KeyFigure]:
             continue
         delta = fmt_delta(value - earlier) if earlier is not None and not pd.isna(earlier) else None
         figures.append(KeyFigure(key, label, fmt(value), delta, help_text))
+    planned = costs.planned_cost(db, scope.units)
+    if planned:
+        figures.append(KeyFigure(
+            "planned_cost", "Planlagt opplæringskostnad", formatting.kroner(planned), None,
+            "Ettårsplanens tiltak for enhetene i utvalget (timepris × deltakere × timer × ganger + dagsats × dager "
+            "+ kursavgift + reise + andre kostnader).",
+        ))
     return figures
 
 

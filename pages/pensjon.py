@@ -1,6 +1,243 @@
-"""Pensjon og rekruttering (under construction)."""
+"""Pensjon og rekruttering: retirements per year, the share retiring within 5 years, the replacement need."""
 
+import duckdb
+import plotly.graph_objects as go
 import streamlit as st
 
+from kompetanse import formatting, projection, retirement, settings, store
+from kompetanse.suppression import explain, hidden_label
+from ui import data, filters, render
+
+chosen = filters.current()
+db = data.runner()
+k = settings.min_group_size(data.connection())
+
 st.title("Pensjon og rekruttering")
-st.info("Denne siden er under arbeid.")
+st.caption(chosen.description)
+
+if message := st.session_state.pop("p_flash", None):
+    st.success(message)
+
+choice_column, age_column = st.columns([3, 1])
+choice = choice_column.radio(
+    "Pensjonsalder", list(retirement.CHOICE_LABELS), format_func=retirement.CHOICE_LABELS.get, horizontal=True,
+    key="p_choice",
+    help="Forventet og tidligste alder per yrkesgruppe står i regeltabellen under «Regler og utgangsrater».",
+)
+fixed_age = age_column.number_input(
+    "Alder for alle", min_value=retirement.LOWEST_AGE, max_value=retirement.HIGHEST_AGE, value=67, step=1,
+    key="p_age", disabled=choice != "fixed",
+)
+scope = retirement.with_choice(chosen.scope, choice, int(fixed_age))
+
+tab_years, tab_map, tab_need, tab_rules = st.tabs(
+    ["Pensjonering per år", "Andel per enhet", "Rekrutteringsbehov", "Regler og utgangsrater"]
+)
+
+
+def _bar_chart(rows, totals: dict[str, str], y_title: str, key: str) -> None:  # type: ignore[no-untyped-def]
+    """Bars stacked by profession; each year's total (or "<k") under its label."""
+    fig = go.Figure()
+    for profession in rows["profession"].unique():
+        part = rows[rows["profession"] == profession]
+        fig.add_bar(x=part["year"], y=part["value"], name=profession,
+                    hovertemplate="%{x}: %{y}<extra>" + profession + "</extra>")
+    fig.update_layout(barmode="stack", yaxis_title=y_title, legend_title_text="Yrkesgruppe")
+    fig.update_xaxes(categoryorder="array", categoryarray=list(totals), tickvals=list(totals),
+                     ticktext=[f"{year}<br>I alt: {total}" for year, total in totals.items()])
+    render.chart(fig, key=key)
+
+
+with tab_years:
+    table = retirement.year_table(db, scope, k)
+    if table.headcount == 0:
+        render.empty()
+    else:
+        st.subheader("Når pensjonsalder de neste 10 årene")
+        measure = st.radio(
+            "Vis", ["persons", "fte"], format_func={"persons": "Personer", "fte": "Årsverk"}.get,
+            horizontal=True, key="p_measure",
+        )
+        shown = table.of(measure)
+        rows = retirement.chart_rows(shown)
+        decimals = 0 if measure == "persons" else 1
+        totals = retirement.total_labels(shown, retirement.YEAR_COLUMNS, decimals)
+        if rows.empty:
+            st.info("Ingen i utvalget når pensjonsalderen de neste 10 årene (eller gruppene er for små til å vises).")
+        else:
+            _bar_chart(rows, totals, "Personer" if measure == "persons" else "Årsverk", "p_years_chart")
+        if retirement.has_hidden_in_chart(shown):
+            st.caption(f"Yrkesgrupper med færre enn {k} i et år er utelatt fra søylen det året; se tabellen.")
+        st.dataframe(render.styled(shown, retirement.formats(measure)), width="stretch")
+        render.hidden_note(shown)
+        st.caption(
+            f"År 1 er {retirement.year_span(scope.as_of, 1)}, år 10 er {retirement.year_span(scope.as_of, 10)}. "
+            "«Allerede over pensjonsalder» er aktive som har nådd alderen på referansedatoen. "
+            "Disse og år 1–5 er til sammen de som når pensjonsalder innen 5 år (som på Oversikt). "
+            "Årsverk summerer stillingsprosent / 100."
+        )
+
+with tab_map:
+    st.subheader("Andel som når pensjonsalder innen 5 år")
+    matrix = retirement.share_matrix(db, scope, k, chosen.unit_names)
+    if matrix.empty:
+        render.empty()
+    else:
+        fig = go.Figure(go.Heatmap(
+            z=matrix.shares.to_numpy(), x=list(matrix.shares.columns), y=list(matrix.shares.index),
+            text=matrix.text.to_numpy(), texttemplate="%{text}", colorscale="Reds", zmin=0, zmax=1,
+            colorbar={"tickformat": ".0%", "title": {"text": "Andel"}}, hoverongaps=False,
+            hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
+        ))
+        for unit_label, profession in matrix.hidden_cells:
+            fig.add_annotation(x=profession, y=unit_label, text=hidden_label(k), showarrow=False)
+        fig.update_layout(height=matrix.chart_height, yaxis={"autorange": "reversed"})
+        render.chart(fig, key="p_heatmap")
+        if matrix.any_hidden:
+            st.caption(
+                f"Andeler vises bare for grupper med minst {k} personer; mindre grupper står som «{hidden_label(k)}». "
+                + explain(k)
+            )
+        st.caption("Tomme ruter: ingen ansatte i yrkesgruppen i enheten.")
+
+with tab_need:
+    st.subheader("Rekrutteringsbehov per år (scenario)")
+    measured = projection.overall_turnover(db, scope)
+    c1, c2, c3, c4 = st.columns(4)
+    method = c1.radio("Metode for pensjonering", list(projection.METHOD_LABELS),
+                      format_func=projection.METHOD_LABELS.get, key="p_method",
+                      help="Pensjonsalder: de som når pensjonsalderen det året. Utgangsrater: andelen som slutter "
+                           "hvert år etter alder (tabellen under «Regler og utgangsrater»).")
+    shift = c2.slider("Endring i pensjonsalder (år)", -3, 3, 0, key="p_shift",
+                      help="Legges til alle aldre i regeltabellen (og forskyver utgangsratene).")
+    same_turnover = c3.toggle("Samme turnover for alle", key="p_same_turnover",
+                              help="Av: hver yrkesgruppes målte turnover utenom pensjon siste 12 måneder.")
+    turnover = c3.slider("Turnover utenom pensjon (% per år)", 0, 30, projection.percent_points(measured),
+                         key="p_turnover", disabled=not same_turnover, format="%d %%")
+    growth = c4.slider("Vekst i bemanningen (% per år)", 0, 10, 0, key="p_growth", format="%d %%")
+    st.caption(f"Målt turnover utenom pensjon i utvalget: {formatting.percent(measured)}.")
+
+    scenario = projection.scenario(method, shift, turnover if same_turnover else None, growth)
+    population = projection.population(db, scope)
+    if population.empty:
+        render.empty()
+    else:
+        result = projection.project(
+            population, projection.measured_turnover(db, scope), projection.exit_rates(db), scenario
+        )
+        need = projection.need_table(result, k)
+        need_rows = projection.chart_rows(need)
+        need_totals = retirement.total_labels(need, projection.YEAR_COLUMNS)
+        if need_rows.empty:
+            st.info("Ingen yrkesgrupper er store nok til å vises i diagrammet.")
+        else:
+            _bar_chart(need_rows, need_totals, "Personer", "p_need_chart")
+        st.markdown("**Behov per yrkesgruppe**")
+        st.dataframe(
+            render.styled(need, {c: formatting.number for c in need.values.columns}), width="stretch",
+        )
+        st.markdown("**Behovet fordelt på årsak (hele utvalget)**")
+        parts = projection.components_table(result, k)
+        st.dataframe(
+            render.styled(parts, {c: formatting.number for c in parts.values.columns}), width="stretch",
+        )
+        render.hidden_note(need)
+        st.caption(
+            "Behov = forventet pensjonering + annen turnover × bemanning + vekst × bemanning. "
+            "Tallene er forventede verdier avrundet til hele personer, så summene kan avvike litt. "
+            "Alle som slutter antas erstattet; pensjonering regnes for dagens ansatte, "
+            "og de som alt har passert pensjonsalderen, regnes med i år 1."
+        )
+
+
+def _save(saver, frame, version_key: str, done: str) -> None:  # type: ignore[no-untyped-def]
+    """Store an edited table; on success clear cached figures and start the editor afresh."""
+    try:
+        with data.busy() as con:
+            errors = saver(con, frame)
+    except (duckdb.Error, store.StoreError) as exc:
+        errors = [f"Kunne ikke lagre: {str(exc).splitlines()[0]}"]
+    if errors:
+        st.error("Endringene er ikke lagret:\n\n" + "\n".join(f"- {e}" for e in errors))
+        return
+    data.data_changed()
+    st.session_state[version_key] = st.session_state.get(version_key, 0) + 1
+    st.session_state["p_flash"] = done
+    st.rerun()
+
+
+def _reset(resetter, version_key: str, done: str) -> None:  # type: ignore[no-untyped-def]
+    try:
+        with data.busy() as con:
+            resetter(con)
+    except (duckdb.Error, store.StoreError) as exc:
+        st.error(f"Kunne ikke tilbakestille: {str(exc).splitlines()[0]}")
+        return
+    data.data_changed()
+    st.session_state[version_key] = st.session_state.get(version_key, 0) + 1
+    st.session_state["p_flash"] = done
+    st.rerun()
+
+
+AGE_COLUMN = {"min_value": retirement.LOWEST_AGE, "max_value": retirement.HIGHEST_AGE, "step": 1, "format": "%d"}
+
+with tab_rules:
+    st.subheader("Pensjonsalder per yrkesgruppe")
+    st.caption(
+        "Raden «*» gjelder alle yrkesgrupper som ikke står i tabellen og kan ikke fjernes. "
+        f"Alder er hele år fra {retirement.LOWEST_AGE} til {retirement.HIGHEST_AGE}; tidligste alder kan ikke være "
+        "høyere enn forventet alder. Særaldersgrense (65) gjelder blant annet sykepleier, jordmor og "
+        "helsefagarbeider; alle kan gå av fra 62 med AFP."
+    )
+    rules_version = st.session_state.get("p_rules_version", 0)
+    edited_rules = st.data_editor(
+        retirement.rule_table(db), key=f"p_rules_editor_{rules_version}", num_rows="dynamic", hide_index=True,
+        column_config={
+            "profession": st.column_config.TextColumn("Yrkesgruppe", required=True),
+            "earliest_age": st.column_config.NumberColumn("Tidligste alder", required=True, **AGE_COLUMN),
+            "expected_age": st.column_config.NumberColumn("Forventet alder", required=True, **AGE_COLUMN),
+        },
+    )
+    save_col, reset_col = st.columns(2)
+    if save_col.button("Lagre pensjonsalder", key="p_rules_save", type="primary"):
+        _save(retirement.save_rules, edited_rules, "p_rules_version", "Pensjonsalderen er lagret.")
+    if reset_col.button("Tilbakestill til standard", key="p_rules_reset"):
+        _reset(retirement.reset_rules, "p_rules_version", "Pensjonsalderen er tilbakestilt til standard.")
+
+    st.subheader("Øvre aldersgrense")
+    st.caption("Aldersgrensen i offentlig sektor gjelder fra datoen: 70 år, 72 år fra 01.01.2026.")
+    limits_version = st.session_state.get("p_limits_version", 0)
+    edited_limits = st.data_editor(
+        retirement.upper_age_limits(db), key=f"p_limits_editor_{limits_version}", num_rows="dynamic",
+        hide_index=True,
+        column_config={
+            "valid_from": st.column_config.DateColumn("Gjelder fra", format="DD.MM.YYYY", required=True),
+            "upper_age": st.column_config.NumberColumn("Aldersgrense", required=True, **AGE_COLUMN),
+        },
+    )
+    if st.button("Lagre aldersgrense", key="p_limits_save"):
+        _save(retirement.save_upper_age_limits, edited_limits, "p_limits_version", "Aldersgrensen er lagret.")
+
+    st.subheader("Utgangsrater etter alder")
+    st.caption(
+        "Andelen i hver aldersgruppe som slutter i løpet av et år (KS: om lag 5 % ved 55–60 år og 41 % ved "
+        "65–67 år). Brukes av metoden «Utgangsrater etter alder» i rekrutteringsbehovet."
+    )
+    rates_version = st.session_state.get("p_rates_version", 0)
+    edited_rates = st.data_editor(
+        projection.rates_for_editing(projection.exit_rates(db)), key=f"p_rates_editor_{rates_version}",
+        num_rows="dynamic", hide_index=True,
+        column_config={
+            "age_from": st.column_config.NumberColumn("Alder fra", min_value=0, max_value=projection.MAX_AGE,
+                                                      step=1, format="%d", required=True),
+            "age_to": st.column_config.NumberColumn("Alder til", min_value=0, max_value=projection.MAX_AGE,
+                                                    step=1, format="%d", required=True),
+            "percent": st.column_config.NumberColumn("Utgang per år (%)", min_value=0.0, max_value=100.0,
+                                                     required=True),
+        },
+    )
+    rates_save, rates_reset = st.columns(2)
+    if rates_save.button("Lagre utgangsrater", key="p_rates_save"):
+        _save(projection.save_rates, edited_rates, "p_rates_version", "Utgangsratene er lagret.")
+    if rates_reset.button("Tilbakestill utgangsrater", key="p_rates_reset"):
+        _reset(projection.reset_rates, "p_rates_version", "Utgangsratene er tilbakestilt til standard.")

@@ -101,11 +101,18 @@ def test_one_more_indicator_is_one_more_entry(con: duckdb.DuckDBPyConnection, mo
         frame = pd.DataFrame({"gap": [3, 0, 1, 4]}, index=["A", "B", "C", "total"])
         return Suppressed(values=frame.astype(object), hidden=frame.eq(1), k=k)
 
-    extra = compare.Indicator("Kompetansegap", "gap", formatting.number, "Manglende innehavere.", kind="sum",
+    extra = compare.Indicator("Testgap", "gap", formatting.number, "Manglende innehavere.", kind="sum",
                               source=gaps)
     monkeypatch.setattr(compare, "INDICATORS", [*compare.INDICATORS, extra])
-    assert "Kompetansegap" in compare.labels()
-    table = compare.units_table(con, Scope(as_of=D), 0, ["Kompetansegap", "Ansatte"])
+    assert "Testgap" in compare.labels()
+    table = compare.units_table(con, Scope(as_of=D), 0, ["Testgap", "Ansatte"])
     assert table.unit_codes == ["A", "B", "C"]  # 3, 0, hidden
-    assert table.table.values.at["A", "Kompetansegap"] == 3
-    assert table.table.hidden.at["C", "Kompetansegap"]
+    assert table.table.values.at["A", "Testgap"] == 3
+    assert table.table.hidden.at["C", "Testgap"]
+
+
+def test_competence_gaps_and_training_cost_are_indicators(con: duckdb.DuckDBPyConnection) -> None:
+    assert {"Kompetansegap", "Opplæringskostnad per årsverk"} <= set(compare.labels())
+    table = compare.units_table(con, Scope(as_of=D), 0, ["Kompetansegap", "Opplæringskostnad per årsverk"])
+    assert table.table.values.at["A", "Kompetansegap"] == 0  # no requirements in this fixture: no gap
+    assert table.table.values.at["A", "Opplæringskostnad per årsverk"] == 0

@@ -1,0 +1,293 @@
+"""Replacement need (DESIGN.md "Definitions: Replacement need"), year by year for 10 years.
+
+For each profession and year k = 1..10:
+
+    need_k = retirements_k + other_leavers_k + growth_k
+
+- retirements_k, from today's staff (headcount by age at d, from queries/retirement_headcount_by_age.sql):
+  * method "age": the persons who reach their retirement age (+ the scenario's shift) in year k, exactly
+    as the retirement-per-year figures count them; those already past it at d retire in year 1;
+  * method "exit_rates": the editable exit rates by age applied to the staff by age, the staff ageing one
+    year and shrinking by those exits each year (a shift of +s years applies the rate of age a - s at a).
+- other_leavers_k = turnover excluding retirements x the headcount at the start of year k;
+- growth_k = growth x the headcount at the start of year k, where the headcount grows to H0 x (1 + growth)^k
+  (everyone who leaves is replaced, so the headcount only moves with the growth target).
+
+The arithmetic is pure functions over DataFrames; the values are expected values (fractions of persons).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from kompetanse import metrics, rules, store
+from kompetanse.metrics import Scope
+from kompetanse.suppression import Suppressed, SuppressionSpec, suppress
+
+YEARS = 10
+Method = Literal["age", "exit_rates"]
+METHOD_LABELS: dict[Method, str] = {"age": "Pensjonsalder", "exit_rates": "Utgangsrater etter alder"}
+
+COMPONENTS = ["retirements", "other_leavers", "growth"]
+COMPONENT_LABELS = {
+    "retirements": "Pensjonering",
+    "other_leavers": "Annen turnover",
+    "growth": "Vekst",
+    "need": "Behov i alt",
+}
+TOTAL = "I alt"  # the label of the total row
+SIZE_COLUMN = "Ansatte"
+SUM_COLUMN = "Sum 10 år"
+YEAR_COLUMNS = [f"År {k}" for k in range(1, YEARS + 1)]
+MAX_AGE = 200
+
+
+@dataclass(frozen=True)
+class Scenario:
+    method: Method = "age"
+    age_shift: int = 0  # years added to every retirement age (and to the exit-rate table's ages)
+    turnover: float | None = None  # one rate for every profession; None: each profession's measured rate
+    growth: float = 0.0  # yearly growth of the headcount
+    years: int = YEARS
+
+
+def scenario(method: Method, age_shift: int, turnover_percent: float | None, growth_percent: float) -> Scenario:
+    """The scenario of the page's controls (rates in whole per cent)."""
+    turnover = None if turnover_percent is None else turnover_percent / 100
+    return Scenario(method=method, age_shift=int(age_shift), turnover=turnover, growth=growth_percent / 100)
+
+
+def percent_points(rate: float) -> int:
+    """0.086 -> 9: a rate as the whole per cent a slider starts on."""
+    return round(float(rate) * 100)
+
+
+# --- Inputs (SQL) -----------------------------------------------------------------------------
+
+
+def population(db: store.Db, scope: Scope) -> pd.DataFrame:
+    """profession, age (at d), retirement_age, persons: today's staff, with the scope's retirement choice."""
+    return store.run_query(db, "retirement_headcount_by_age", scope.params())
+
+
+def measured_turnover(db: store.Db, scope: Scope) -> dict[str, float]:
+    """Turnover excluding retirements over the last 12 months, per profession (metrics.sql's definition)."""
+    frame = metrics.compute(db, scope, by="profession")
+    rates = frame.loc[~frame["is_total"], ["profession", "turnover_12m_excl_retirement"]]
+    return {p: (0.0 if pd.isna(r) else float(r)) for p, r in zip(rates["profession"], rates.iloc[:, 1], strict=True)}
+
+
+def overall_turnover(db: store.Db, scope: Scope) -> float:
+    """The scope's turnover excluding retirements (the default of the "one rate for all" slider)."""
+    value = metrics.compute(db, scope, by=None).loc["total", "turnover_12m_excl_retirement"]
+    return 0.0 if pd.isna(value) else float(value)
+
+
+def exit_rates(db: store.Db) -> pd.DataFrame:
+    """age_from, age_to, yearly_rate (0..1)."""
+    return store.run_query(db, "exit_rates")
+
+
+# --- The arithmetic ---------------------------------------------------------------------------
+
+
+def rate_at(rates: pd.DataFrame, ages: np.ndarray) -> np.ndarray:
+    """The yearly exit rate at each age (0 where no band covers it)."""
+    out = np.zeros(len(ages), dtype=float)
+    for age_from, age_to, rate in rates[["age_from", "age_to", "yearly_rate"]].itertuples(index=False):
+        out[(ages >= age_from) & (ages <= age_to)] = rate
+    return out
+
+
+def _grid(pop: pd.DataFrame, values: dict[str, np.ndarray], years: int) -> pd.DataFrame:
+    """(profession, year, retirements) for every profession of `pop` and every year."""
+    professions = sorted(pop["profession"].unique())
+    frame = pd.DataFrame(
+        [(p, k, float(values[p][k - 1]) if p in values else 0.0) for p in professions for k in range(1, years + 1)],
+        columns=["profession", "year", "retirements"],
+    )
+    return frame
+
+
+def retirements_by_age(pop: pd.DataFrame, shift: int = 0, years: int = YEARS) -> pd.DataFrame:
+    """Persons reaching retirement_age + shift in year k (year = age limit - age at d; already past: year 1)."""
+    values: dict[str, np.ndarray] = {}
+    for profession, group in pop.groupby("profession"):
+        year = np.maximum(group["retirement_age"].to_numpy() + shift - group["age"].to_numpy(), 1)
+        counts = np.zeros(years, dtype=float)
+        for k, persons in zip(year, group["persons"].to_numpy(), strict=True):
+            if k <= years:
+                counts[k - 1] += persons
+        values[str(profession)] = counts
+    return _grid(pop, values, years)
+
+
+def retirements_by_exit_rates(
+    pop: pd.DataFrame, rates: pd.DataFrame, shift: int = 0, years: int = YEARS
+) -> pd.DataFrame:
+    """Exit rates applied to the staff by age, ageing them a year and removing the exits each year."""
+    values: dict[str, np.ndarray] = {}
+    for profession, group in pop.groupby("profession"):
+        ages = group["age"].to_numpy()
+        remaining = group["persons"].to_numpy().astype(float)
+        counts = np.zeros(years, dtype=float)
+        for k in range(1, years + 1):
+            exits = remaining * rate_at(rates, ages + (k - 1) - shift)
+            counts[k - 1] = exits.sum()
+            remaining = remaining - exits
+        values[str(profession)] = counts
+    return _grid(pop, values, years)
+
+
+def project(
+    pop: pd.DataFrame,
+    turnover: Mapping[str, float],
+    rates: pd.DataFrame,
+    scenario: Scenario,
+) -> pd.DataFrame:
+    """Per profession and year: headcount at the start of the year, retirements, other leavers, growth, need."""
+    if scenario.method == "exit_rates":
+        frame = retirements_by_exit_rates(pop, rates, scenario.age_shift, scenario.years)
+    else:
+        frame = retirements_by_age(pop, scenario.age_shift, scenario.years)
+    start = pop.groupby("profession")["persons"].sum().astype(float)
+    frame["headcount_start"] = [
+        start[p] * (1 + scenario.growth) ** (k - 1) for p, k in zip(frame["profession"], frame["year"], strict=True)
+    ]
+    rate = [
+        scenario.turnover if scenario.turnover is not None else float(turnover.get(p, 0.0) or 0.0)
+        for p in frame["profession"]
+    ]
+    frame["other_leavers"] = frame["headcount_start"] * np.asarray(rate, dtype=float)
+    frame["growth"] = frame["headcount_start"] * scenario.growth
+    frame["need"] = frame[COMPONENTS].sum(axis=1)
+    return frame[["profession", "year", "headcount_start", *COMPONENTS, "need"]]
+
+
+# --- What the page shows (rounded to whole persons, small groups hidden like counts) -------------
+
+
+def _rounded(values: pd.DataFrame) -> pd.DataFrame:
+    return values.round(0).astype(int)
+
+
+def need_table(projection: pd.DataFrame, k: int) -> Suppressed:
+    """Need per profession (rows, and the total) and year; whole persons; 1..k-1 as "<k"."""
+    wide = projection.pivot(index="profession", columns="year", values="need")
+    wide.columns = [f"År {year}" for year in wide.columns]
+    wide.loc[TOTAL] = wide.sum(axis=0)
+    wide.index.name = "Yrkesgruppe"
+    columns = list(wide.columns)
+    table = _rounded(wide)
+    table[SUM_COLUMN] = _rounded(wide.sum(axis=1).to_frame())[0]
+    sizes = projection.loc[projection["year"] == 1].set_index("profession")["headcount_start"]
+    table.insert(0, SIZE_COLUMN, [round(float(sizes.sum() if p == TOTAL else sizes[p])) for p in table.index])
+    spec = SuppressionSpec(
+        size=SIZE_COLUMN, counts=[*columns, SUM_COLUMN], row_sums=[(SUM_COLUMN, columns)], total_row=TOTAL
+    )
+    return suppress(table, spec, k)
+
+
+def components_table(projection: pd.DataFrame, k: int) -> Suppressed:
+    """For the whole scope: one row per year (and the 10-year total), the need split in its parts."""
+    by_year = projection.groupby("year")[[*COMPONENTS, "need"]].sum()
+    by_year.index = [f"År {year}" for year in by_year.index]
+    by_year.loc[TOTAL] = by_year.sum(axis=0)
+    by_year.index.name = "År"
+    table = _rounded(by_year).rename(columns=COMPONENT_LABELS)
+    size = round(float(projection.loc[projection["year"] == 1, "headcount_start"].sum()))
+    table.insert(0, SIZE_COLUMN, size)
+    parts = [COMPONENT_LABELS[c] for c in COMPONENTS]
+    spec = SuppressionSpec(
+        size=SIZE_COLUMN,
+        counts=[*parts, COMPONENT_LABELS["need"]],
+        row_sums=[(COMPONENT_LABELS["need"], parts)],
+        total_row=TOTAL,
+    )
+    return suppress(table, spec, k)
+
+
+def chart_rows(table: Suppressed) -> pd.DataFrame:
+    """(profession, year, value) of the visible, non-zero need cells (no total row, no hidden cell)."""
+    year_columns = [c for c in table.values.columns if c.startswith("År ")]
+    values = table.values.drop(index=TOTAL, errors="ignore")[year_columns]
+    long = values.reset_index(names="profession").melt(id_vars="profession", var_name="year", value_name="value")
+    long = long[long["value"].notna()]
+    long["value"] = long["value"].astype(float)
+    return long[long["value"] > 0].reset_index(drop=True)
+
+
+# --- The editable exit-rate table (edited as percentages, stored as 0..1) -----------------------
+
+
+def rates_for_editing(rates: pd.DataFrame) -> pd.DataFrame:
+    """age_from, age_to, percent (0..100) for the editor."""
+    out = rates[["age_from", "age_to"]].copy()
+    out["percent"] = (rates["yearly_rate"] * 100).round(2)
+    return out
+
+
+def _whole(value: Any, low: int, high: int) -> int | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if math.isnan(number) or number != int(number) or not low <= number <= high:
+        return None
+    return int(number)
+
+
+def validate_rates(edited: pd.DataFrame) -> tuple[list[tuple[int, int, float]], list[str]]:
+    """Rows (age_from, age_to, rate 0..1) from the editor's percentages, and the errors in Norwegian."""
+    rows: list[tuple[int, int, float]] = []
+    errors: list[str] = []
+    for number, (_, row) in enumerate(edited.iterrows(), start=1):
+        age_from = _whole(row.get("age_from"), 0, MAX_AGE)
+        age_to = _whole(row.get("age_to"), 0, MAX_AGE)
+        try:
+            percent = float(row.get("percent"))
+        except (TypeError, ValueError):
+            percent = math.nan
+        if age_from is None or age_to is None:
+            errors.append(f"Rad {number}: alder fra og til må være hele tall fra 0 til {MAX_AGE}.")
+        elif age_from > age_to:
+            errors.append(f"Rad {number}: alder fra ({age_from}) er høyere enn alder til ({age_to}).")
+        if math.isnan(percent) or not 0 <= percent <= 100:
+            errors.append(f"Rad {number}: utgangsraten må være mellom 0 og 100 %.")
+        if not errors and age_from is not None and age_to is not None:
+            rows.append((age_from, age_to, percent / 100))
+    ordered = sorted(rows)
+    for (_, high, _), (low, _, _) in itertools.pairwise(ordered):
+        if low <= high:
+            errors.append(f"Aldersgruppene overlapper (alder {low} står i to rader).")
+    if not rows and not errors:
+        errors.append("Tabellen må ha minst én rad.")
+    return (ordered if not errors else []), errors
+
+
+def save_rates(con: duckdb.DuckDBPyConnection, edited: pd.DataFrame) -> list[str]:
+    """Validate and store the exit rates in one transaction; on any error nothing changes."""
+    rows, errors = validate_rates(edited)
+    if errors:
+        return errors
+    cursor = con.cursor()
+    with store.transaction(cursor):
+        cursor.execute("delete from exit_rates")
+        cursor.executemany("insert into exit_rates values (?, ?, ?)", rows)
+    return []
+
+
+def reset_rates(con: duckdb.DuckDBPyConnection) -> None:
+    """Back to the default exit rates (KS: about 5 % at 55-60, about 41 % at 65-67)."""
+    cursor = con.cursor()
+    with store.transaction(cursor):
+        cursor.execute("delete from exit_rates")
+        cursor.executemany("insert into exit_rates values (?, ?, ?)", rules.DEFAULT_EXIT_RATES)

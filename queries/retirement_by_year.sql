@@ -1,0 +1,67 @@
+-- Persons and FTE reaching the retirement age in each of the next 10 years, per profession and in total.
+-- Year n (1..10) = the 12 months (d + (n-1) years, d + n years]: active at d, age at d + n years >= the
+-- chosen age and age at d + (n-1) years below it. Year 0 = already at or past the age at d.
+-- The retirement age and the scope filter are those of metrics.sql (DESIGN.md "Retirement").
+with params as (
+    select $as_of::date as d
+),
+default_rule as (
+    select earliest_age, expected_age from retirement_rules where profession = '*'
+),
+emp as (
+    select
+        e.employee_id,
+        e.profession,
+        e.position_pct,
+        list_min([
+            n for n in range(0, 11)
+            if age_at(e.birth_date, (p.d + to_years(n::integer))::date) >= coalesce(
+                $retirement_age::integer,
+                case when $retirement_mode = 'earliest' then coalesce(r.earliest_age, dr.earliest_age)
+                     else coalesce(r.expected_age, dr.expected_age) end)
+        ]) as first_year
+    from v_employments e
+    cross join params p
+    cross join default_rule dr
+    left join retirement_rules r on lower(r.profession) = lower(e.profession)
+    where is_active(e.start_date, e.end_date, p.d)
+      and ($units::varchar[] is null or list_contains($units::varchar[], e.unit_code))
+      and ($professions::varchar[] is null or list_contains($professions::varchar[], e.profession))
+      and ($employment_types::varchar[] is null or list_contains($employment_types::varchar[], e.employment_type))
+),
+-- A person counts once per group, in the first year any of their employments reaches the age.
+persons as (
+    select is_total, profession, year, count(*) as persons
+    from (
+        select
+            grouping(profession) > 0 as is_total,
+            profession,
+            employee_id,
+            min(first_year) as year
+        from emp
+        where first_year is not null
+        group by grouping sets ((profession, employee_id), (employee_id))
+    )
+    group by is_total, profession, year
+),
+-- FTE sums employments, each in the year it reaches the age.
+fte as (
+    select
+        grouping(profession) > 0 as is_total,
+        profession,
+        first_year as year,
+        sum(position_pct) / 100 as fte
+    from emp
+    where first_year is not null
+    group by grouping sets ((profession, first_year), (first_year))
+)
+select
+    coalesce(p.is_total, f.is_total) as is_total,
+    coalesce(p.profession, f.profession) as profession,
+    coalesce(p.year, f.year) as year,
+    coalesce(p.persons, 0) as persons,
+    coalesce(f.fte, 0) as fte
+from persons p
+full outer join fte f
+    on p.is_total = f.is_total and p.profession is not distinct from f.profession and p.year = f.year
+order by is_total, profession, year

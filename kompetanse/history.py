@@ -60,13 +60,15 @@ def record_import(
     """
     table, columns = KIND_TABLES[kind]
     con = con.cursor()  # its own transaction, even when other threads share the connection
+    earlier = store.fetch_row(
+        con,
+        "select import_id, file_name, rows, snapshot_date, active from imports "
+        "where kind = $kind and sha256 = $sha order by import_id desc limit 1",
+        {"kind": kind, "sha": sha256},
+    )
+    if earlier is not None and earlier[4]:  # already the active import: nothing to do
+        return ImportRecord(earlier[0], kind, earlier[1], earlier[2], earlier[3], True, reused=True)
     with store.transaction(con):
-        earlier = store.fetch_row(
-            con,
-            "select import_id, file_name, rows, snapshot_date, active from imports "
-            "where kind = $kind and sha256 = $sha order by import_id desc limit 1",
-            {"kind": kind, "sha": sha256},
-        )
         if earlier is not None:
             import_id, name, rows, snap, _ = earlier
             _set_active(con, kind, import_id)

@@ -143,6 +143,26 @@ def cmd_activate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from kompetanse import export  # the writers load only when exporting
+
+    try:
+        export.check_writable(args.out)
+    except export.ExportError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INVALID
+    con = open_store(args.db)
+    try:
+        out = export.build(con, args.format, args.out, unit=args.unit, as_of=args.as_of)
+    except export.ExportError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INVALID
+    finally:
+        con.close()
+    print(f"Rapporten er lagret: {out}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m kompetanse", description="Kompetanse: strategisk kompetanseplan")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -165,6 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--retirement-age", type=_non_negative, default=None)
     p.add_argument("--min-cell", type=_non_negative, default=None)
     p.add_argument("--json", action="store_true")
+    p = command("export", cmd_export, "rapport til ledelsens gjennomgang (Excel eller PowerPoint)")
+    p.add_argument("--format", choices=("xlsx", "pptx"), required=True)
+    p.add_argument("--out", type=Path, required=True, metavar="FILE")
+    p.add_argument("--unit", default=None, metavar="CODE", help="enhetskode; rapporten tar med alle enheter under")
+    p.add_argument("--as-of", type=_date, default=None, help="referansedato ÅÅÅÅ-MM-DD (standard: datadatoen)")
     command("imports", cmd_imports, "importhistorikk")
     p = command("activate", cmd_activate, "gjør en tidligere import aktiv")
     p.add_argument("id", type=int)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 
@@ -72,31 +73,45 @@ def _primary(frame: pd.DataFrame, spec: SuppressionSpec, k: int, hidden: pd.Data
 
 
 def _secondary(frame: pd.DataFrame, spec: SuppressionSpec, hidden: pd.DataFrame) -> None:
-    """Hide the smallest visible sibling wherever exactly one hidden cell sits beside a visible total."""
-    count_columns = [spec.size, *spec.counts]
+    """Hide the smallest visible sibling wherever exactly one hidden cell sits beside a visible total.
+
+    Works on numpy arrays (this runs for every table of every page and of the export pack).
+    """
+    columns = {name: i for i, name in enumerate(frame.columns)}
+    values = frame.apply(pd.to_numeric, errors="coerce").fillna(0).to_numpy(dtype=float)
+    mask = hidden.to_numpy(dtype=bool).copy()
+    groups: list[tuple[np.ndarray, int, np.ndarray]] = []  # (rows, total column, part columns) along rows
+    for total_column, parts in spec.row_sums:
+        part_index = np.array([columns[c] for c in parts])
+        groups.append((np.arange(len(frame)), columns[total_column], part_index))
+    total_row = frame.index.get_loc(spec.total_row) if spec.total_row in frame.index else None
+    members = np.array([i for i in range(len(frame)) if i != total_row])
+    count_columns = [columns[c] for c in [spec.size, *spec.counts]]
     changed = True
     while changed:
         changed = False
-        for total_column, parts in spec.row_sums:
-            for label in frame.index:
-                changed |= _protect(frame, hidden, [(label, c) for c in parts], (label, total_column))
-        if spec.total_row is not None and spec.total_row in frame.index:
-            members = [label for label in frame.index if label != spec.total_row]
+        for rows, total_column, parts in groups:
+            single = rows[~mask[rows, total_column] & (mask[np.ix_(rows, parts)].sum(axis=1) == 1)]
+            for row in single:
+                view = mask[row, parts]  # a copy (fancy indexing): written back below
+                changed |= _protect(values[row, parts], view, mask, (row, total_column))
+                mask[row, parts] = view
+        if total_row is not None and len(members):
             for column in count_columns:
-                changed |= _protect(frame, hidden, [(m, column) for m in members], (spec.total_row, column))
+                if not mask[total_row, column] and mask[members, column].sum() == 1:
+                    view = mask[members, column]  # a copy, written back below
+                    changed |= _protect(values[members, column], view, mask, (total_row, column))
+                    mask[members, column] = view
+    hidden.iloc[:, :] = mask
 
 
-def _protect(
-    frame: pd.DataFrame, hidden: pd.DataFrame, cells: list[tuple[Hashable, str]], total: tuple[Hashable, str]
-) -> bool:
-    if hidden.at[total] or sum(hidden.at[c] for c in cells) != 1:
-        return False
-    visible = [c for c in cells if not hidden.at[c]]
-    if not visible:  # the total is the hidden cell's only sibling: hide the total
-        hidden.at[total] = True
+def _protect(values: np.ndarray, hidden: np.ndarray, mask: np.ndarray, total: tuple[int, int]) -> bool:
+    """Hide one more of `values` (the smallest positive visible, else the smallest visible), or the total."""
+    visible = np.flatnonzero(~hidden)
+    if not len(visible):  # the total is the hidden cell's only sibling: hide the total
+        mask[total] = True
         return True
-    positive = [c for c in visible if (frame.at[c] or 0) > 0]
-    candidates = positive or visible
-    smallest = min(candidates, key=lambda c: frame.at[c] or 0)
-    hidden.at[smallest] = True
+    positive = visible[values[visible] > 0]
+    candidates = positive if len(positive) else visible
+    hidden[candidates[np.argmin(values[candidates])]] = True
     return True

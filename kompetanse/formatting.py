@@ -48,9 +48,12 @@ def day(value: date | None, hidden: str = "–") -> str:
 
 
 def signed(value: float | None, decimals: int = 0, suffix: str = "") -> str | None:
-    """A change: "+3", "−1,5"; None when unknown."""
+    """A change: "+3", "-1,5"; None when unknown.
+
+    A hyphen-minus, not the typographic minus: Streamlit reads it to point the change arrow down.
+    """
     if _missing(value):
         return None
     text = number(abs(value), decimals)
-    sign = "+" if value > 0 else ("−" if value < 0 else "")
+    sign = "+" if value > 0 else ("-" if value < 0 else "")
     return f"{sign}{text}{suffix}"

@@ -17,9 +17,11 @@ figures = overview.key_figures(db, chosen.scope, k)
 if overview.is_empty(figures):
     st.info("Ingen ansatte i utvalget på denne datoen. Velg en annen dato eller flere enheter.")
 else:
-    columns = st.columns(len(figures))
-    for column, figure in zip(columns, figures, strict=True):
-        column.metric(figure.label, figure.value, delta=figure.delta, delta_color="off", help=figure.help)
+    per_row = 4  # wide enough for the Norwegian labels and amounts
+    for start in range(0, len(figures), per_row):
+        row = figures[start:start + per_row]
+        for column, figure in zip(st.columns(per_row), row, strict=False):
+            column.metric(figure.label, figure.value, delta=figure.delta, delta_color="off", help=figure.help)
     if any(f.hidden for f in figures):
         st.caption(explain(k))
     st.caption("Endring fra ett år tidligere.")

@@ -9,6 +9,7 @@ write, in this process or another), so a change shows without a restart.
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 from collections.abc import Iterator
@@ -36,6 +37,14 @@ class SharedConnection:
         self._users = 0
         self._last_used = 0.0
         threading.Thread(target=self._close_when_idle, daemon=True, name="kompetanse-db-idle").start()
+        # Close before the interpreter tears DuckDB down: an open connection at exit can abort the process.
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
 
     def _open(self) -> duckdb.DuckDBPyConnection:
         fresh = not self.path.exists()

@@ -5,29 +5,45 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from kompetanse import store
-from ui import data, filters
+from kompetanse import access, store
+from ui import auth, data, filters
 
 st.set_page_config(page_title="Kompetanse", page_icon=":material/bar_chart:", layout="wide")
 
-PAGES = [
-    st.Page("pages/oversikt.py", title="Oversikt", icon=":material/home:", default=True),
-    st.Page("pages/alder.py", title="Alder", icon=":material/groups:", url_path="alder"),
-    st.Page("pages/pensjon.py", title="Pensjon og rekruttering", icon=":material/hourglass_bottom:",
-            url_path="pensjon"),
-    st.Page("pages/turnover.py", title="Turnover", icon=":material/sync_alt:", url_path="turnover"),
-    st.Page("pages/kompetanse.py", title="Kompetanse", icon=":material/school:", url_path="kompetanse"),
-    st.Page("pages/tiltak.py", title="Tiltak og kostnader", icon=":material/payments:", url_path="tiltak"),
-    st.Page("pages/sammenlign.py", title="Sammenlign enheter", icon=":material/compare_arrows:", url_path="sammenlign"),
-    st.Page("pages/rapport.py", title="Rapport", icon=":material/description:", url_path="rapport"),
-    st.Page("pages/import_data.py", title="Import", icon=":material/upload_file:", url_path="import"),
-]
+# Every page, by its file's stem; kompetanse.access decides which of them a role's navigation lists.
+PAGES = {
+    "oversikt": st.Page("pages/oversikt.py", title="Oversikt", icon=":material/home:", default=True),
+    "alder": st.Page("pages/alder.py", title="Alder", icon=":material/groups:", url_path="alder"),
+    "pensjon": st.Page("pages/pensjon.py", title="Pensjon og rekruttering", icon=":material/hourglass_bottom:",
+                       url_path="pensjon"),
+    "turnover": st.Page("pages/turnover.py", title="Turnover", icon=":material/sync_alt:", url_path="turnover"),
+    "kompetanse": st.Page("pages/kompetanse.py", title="Kompetanse", icon=":material/school:",
+                          url_path="kompetanse"),
+    "tiltak": st.Page("pages/tiltak.py", title="Tiltak og kostnader", icon=":material/payments:",
+                      url_path="tiltak"),
+    "maal": st.Page("pages/maal.py", title="Mål og strategi", icon=":material/flag:", url_path="maal"),
+    "praksis": st.Page("pages/praksis.py", title="Praksisplasser", icon=":material/badge:", url_path="praksis"),
+    "sammenlign": st.Page("pages/sammenlign.py", title="Sammenlign enheter", icon=":material/compare_arrows:",
+                          url_path="sammenlign"),
+    "rapport": st.Page("pages/rapport.py", title="Rapport", icon=":material/description:", url_path="rapport"),
+    "import_data": st.Page("pages/import_data.py", title="Import", icon=":material/upload_file:",
+                           url_path="import"),
+    "logg": st.Page("pages/logg.py", title="Logg", icon=":material/history:", url_path="logg"),
+}
 
-navigation = st.navigation(PAGES)
 try:
     data.begin_run()
-    st.session_state["_filters"] = filters.sidebar()
-    navigation.run()
+    gate = auth.gate()
+    if not isinstance(gate, access.Access):  # not signed in, or no access: that page and nothing else
+        # The form answers at every page's address, so a shared link opens that page after sign-in.
+        stand_ins = [st.Page(gate, title=p.title, url_path=p.url_path) for p in PAGES.values() if p.url_path]
+        st.navigation([st.Page(gate, title="Logg inn", default=True), *stand_ins], position="hidden").run()
+    else:
+        navigation = st.navigation([page for stem, page in PAGES.items() if stem in gate.pages()])
+        auth.banner(gate)
+        st.session_state["_filters"] = filters.sidebar(gate)
+        auth.sidebar(gate)
+        navigation.run()
 except store.StoreError as exc:  # a locked database: say so, no traceback
     st.error(str(exc))
 except (duckdb.Error, OSError) as exc:  # a full disk or a read-only place

@@ -10,8 +10,9 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
-from kompetanse import demo, history, metrics, settings, store
+from kompetanse import access, audit, demo, history, metrics, settings, store, units, users
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 # A running app holds the database only while it reads; a writer waits for it to let go.
@@ -82,6 +83,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     finally:
         con.close()
+    detail = f"{args.kind}: import {outcome.record.import_id}, {outcome.rows} rader"
+    detail += ", uendret" if outcome.unchanged else ""
+    detail += f", {outcome.rejected} avvist" if outcome.rejected_file is not None else ""
+    _audit(args.db, access.CLI_ACTOR, audit.IMPORT, None, detail)
     if outcome.unchanged:
         print(f"Ingen endring: samme innhold er allerede importert (import {outcome.record.import_id}).")
     else:
@@ -91,12 +96,32 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _audit(db: Path | None, actor: str, action: str, scope: tuple[str, ...] | None, detail: str) -> None:
+    con = open_store(db)
+    try:
+        audit.record(con, actor, action, scope, detail)
+    finally:
+        con.close()
+
+
+def _access_of(con: duckdb.DuckDBPyConnection, name: str | None) -> access.Access:
+    """The access of --as-user NAME (everything without it); an unknown user raises UserError."""
+    if name is None:
+        return access.OPEN
+    user = users.get(con, name)
+    if user is None:
+        raise users.UserError(f"ukjent bruker: {name}")
+    return users.access_of(con, user)
+
+
 def cmd_metrics(args: argparse.Namespace) -> int:
     con = open_store(args.db)
     try:
+        viewer = _access_of(con, args.as_user)
         as_of = args.as_of or history.data_date(con) or date.today()
         min_cell = args.min_cell if args.min_cell is not None else settings.min_group_size(con)
-        scope = metrics.Scope(as_of=as_of, retirement_age=args.retirement_age)
+        allowed = access.scope_units(units.tree(con), [], viewer)
+        scope = metrics.Scope(as_of=as_of, units=allowed, retirement_age=args.retirement_age)
         result = metrics.report(con, scope, by=args.by, min_cell=min_cell)
     finally:
         con.close()
@@ -139,6 +164,7 @@ def cmd_activate(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     finally:
         con.close()
+    _audit(args.db, access.CLI_ACTOR, audit.ACTIVATE, None, f"{record.kind}: import {record.import_id}")
     print(f"Import {record.import_id} ({record.kind}, {record.file_name}) er nå aktiv.")
     return EXIT_OK
 
@@ -153,13 +179,76 @@ def cmd_export(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     con = open_store(args.db)
     try:
-        out = export.build(con, args.format, args.out, unit=args.unit, as_of=args.as_of)
+        viewer = _access_of(con, args.as_user)
+        out = export.build(
+            con, args.format, args.out, unit=args.unit, as_of=args.as_of, allowed=viewer.allowed_units
+        )
+        scope = access.scope_units(units.tree(con), [args.unit] if args.unit else [], viewer)
+        audit.record(con, args.as_user or access.CLI_ACTOR, audit.EXPORT, scope,
+                     f"{args.format}, enhet {args.unit or 'alle'}, per {args.as_of or 'datadato'}")
     except export.ExportError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_INVALID
     finally:
         con.close()
     print(f"Rapporten er lagret: {out}")
+    return EXIT_OK
+
+
+def _codes(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    if not args.password_stdin:
+        print("passordet leses fra standard inn: bruk --password-stdin", file=sys.stderr)
+        return EXIT_USAGE
+    password = sys.stdin.readline().rstrip("\r\n")
+    con = open_store(args.db)
+    try:
+        user = users.add(con, args.name, args.role, _codes(args.units), password)
+        scope = user.units if user.role in access.UNIT_SCOPED_ROLES else None
+        audit.record(con, access.CLI_ACTOR, audit.USER_ADD, scope, f"{user.name}: rolle {user.role}")
+    finally:
+        con.close()
+    where = ", ".join(user.units) if user.units else "alle enheter"
+    print(f"Brukeren {user.name} er lagt til ({user.role}; {where}).")
+    return EXIT_OK
+
+
+def cmd_user_remove(args: argparse.Namespace) -> int:
+    con = open_store(args.db)
+    try:
+        users.remove(con, args.name)
+        audit.record(con, access.CLI_ACTOR, audit.USER_REMOVE, (), args.name)
+    finally:
+        con.close()
+    print(f"Brukeren {args.name} er fjernet.")
+    return EXIT_OK
+
+
+def cmd_user_grant(args: argparse.Namespace) -> int:
+    con = open_store(args.db)
+    try:
+        user = users.grant(con, args.name, _codes(args.units))
+        audit.record(con, access.CLI_ACTOR, audit.USER_GRANT, user.units, f"{user.name}: {args.units}")
+    finally:
+        con.close()
+    print(f"Brukeren {user.name} har nå enhetene {', '.join(user.units)}.")
+    return EXIT_OK
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    con = open_store(args.db)
+    try:
+        frame = users.list_users(con)
+    finally:
+        con.close()
+    print("navn\trolle\tenheter\tsperret til")
+    for row in frame.itertuples():
+        codes = ",".join(row.units) if row.units is not None and len(row.units) else "alle"
+        locked = "" if pd.isna(row.locked_until) else f"{row.locked_until:%Y-%m-%d %H:%M}"
+        print(f"{row.name}\t{row.role}\t{codes}\t{locked}")
     return EXIT_OK
 
 
@@ -185,14 +274,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--retirement-age", type=_non_negative, default=None)
     p.add_argument("--min-cell", type=_non_negative, default=None)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--as-user", default=None, metavar="NAME", help="vis bare det brukeren har tilgang til")
     p = command("export", cmd_export, "rapport til ledelsens gjennomgang (Excel eller PowerPoint)")
     p.add_argument("--format", choices=("xlsx", "pptx"), required=True)
     p.add_argument("--out", type=Path, required=True, metavar="FILE")
     p.add_argument("--unit", default=None, metavar="CODE", help="enhetskode; rapporten tar med alle enheter under")
     p.add_argument("--as-of", type=_date, default=None, help="referansedato ÅÅÅÅ-MM-DD (standard: datadatoen)")
+    p.add_argument("--as-user", default=None, metavar="NAME", help="bare det brukeren har tilgang til")
     command("imports", cmd_imports, "importhistorikk")
     p = command("activate", cmd_activate, "gjør en tidligere import aktiv")
     p.add_argument("id", type=int)
+
+    user_parser = sub.add_parser("user", help="brukere og tilgang")
+    user_sub = user_parser.add_subparsers(dest="user_command", required=True)
+
+    def user_command(
+        name: str, handler: Callable[[argparse.Namespace], int], help_text: str
+    ) -> argparse.ArgumentParser:
+        p = user_sub.add_parser(name, help=help_text)
+        p.add_argument("--db", type=Path, default=None, help="databasefil (standard: $KOMPETANSE_DB eller data/)")
+        p.set_defaults(handler=handler)
+        return p
+
+    p = user_command("add", cmd_user_add, "legg til en bruker (passordet leses fra standard inn)")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--role", choices=access.ROLES, required=True)
+    p.add_argument("--units", default=None, metavar="CODE,...", help="enhetskoder (leder og klinikkledelse)")
+    p.add_argument("--password-stdin", action="store_true", help="les passordet fra standard inn")
+    p = user_command("remove", cmd_user_remove, "fjern en bruker")
+    p.add_argument("name", metavar="NAME")
+    user_command("list", cmd_user_list, "vis brukerne")
+    p = user_command("grant", cmd_user_grant, "gi en bruker tilgang til flere enheter")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--units", required=True, metavar="CODE,...")
     return parser
 
 
@@ -200,7 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args))
-    except store.StoreError as exc:
+    except (store.StoreError, users.UserError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_INVALID
     except (duckdb.Error, OSError) as exc:

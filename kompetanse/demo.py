@@ -309,3 +309,4 @@ def load_demo(con: duckdb.DuckDBPyConnection) -> None:
             con, kind, frame, file_name=f"demo-{kind}", sha256=f"demo-{_fingerprint(frame)}",
             snapshot_date=SNAPSHOT_DATE,
         )
+    demo_plan.load_versions(con)  # the plan's closed yearly versions (2022 and 2023)

@@ -14,10 +14,13 @@ Synthetic and deterministic (fixed seed). On the demo date (01.12.2023):
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+import duckdb
 import pandas as pd
+
+from kompetanse import history, plan_versions, table_edit
 
 SEED = 20231201
 DEMO_DATE = date(2023, 12, 1)
@@ -27,7 +30,8 @@ REQUIREMENT_COLUMNS = ["unit_code", "competence", "min_holders"]
 MEASURE_COLUMNS = [
     "measure_id", "unit_code", "main_task", "category", "horizon", "need", "measure", "schedule",
     "hours", "participants", "sessions", "hourly_rate", "days", "day_rate", "course_fee", "travel",
-    "other_cost", "status", "responsible", "comment",
+    "other_cost", "status", "responsible", "comment", "funding_source", "funding_applied", "funding_granted",
+    "goal_id",
 ]
 
 # The education a profession's level stands for.
@@ -293,13 +297,199 @@ OTHER_MEASURES: list[dict[str, Any]] = [
 ]
 
 
+# The Lørenskog plan's kind of measures for the municipal sector, each with who is responsible and the
+# goal it serves (paraphrased; the plan lists "Tiltak" with "Ansvar" under each strategy goal).
+LORENSKOG_MEASURES: list[dict[str, Any]] = [
+    {**_m("HO", PB, UV, 1, "Lik opplæring for nyansatte", "Introduksjonskurs for nye medarbeidere", "Hver vår og høst",
+          hourly_rate=400, participants=20, hours=6, sessions=2), "responsible": "Fagutviklingsenheten",
+     "goal_id": "1.2"},
+    {**_m("HO", PB, UV, 1, "Demensomsorg", "Systematisk opplæring i demensomsorg (ABC-program)", "2024",
+          course_fee=45_000, other_cost=15_000), "responsible": "Ressursgruppe demens", "goal_id": "1.3"},
+    {**_m("HO", PB, UV, 1, "Hverdagsmestring", "Opplæring i hverdagsmestring og velferdsteknologi", "2024",
+          hourly_rate=400, participants=25, hours=3, sessions=4), "responsible": "Ressursgruppe hverdagsmestring",
+     "goal_id": "2.3"},
+    {**_m("HO", PB, UV, 1, "Pasientsikkerhet", "Risikotavlemøter i alle avdelinger", "Høst 2024",
+          other_cost=10_000), "responsible": "Ressursgruppe pasientsikkerhet", "goal_id": "3.2"},
+]
+# Goal links and responsible parties for the earlier municipal measures.
+LINKS: dict[str, tuple[str, str]] = {
+    "Videreutdanning demens for fire sykepleiere": ("1.4", "Fagutviklingsenheten"),
+    "E-læring og praktisk prøve for alle med delegert ansvar": ("3.1", "Ressursgruppe pasientsikkerhet"),
+}
+# Funding (source, applied, granted), as the plans describe it: the ALM plan pays internal courses and
+# gatherings from project funds and the rest from the budget (BU 2023); Larvik applies for
+# kompetanseløftmidler from Statsforvalteren every year, which fund part of further education.
+FUNDING: dict[str, tuple[str, float | None, float | None]] = {
+    "Internundervisning i arbeidstiden": ("budsjett", None, 270_000),
+    "Interne kurs og samlinger": ("prosjektmidler", 20_000, 20_000),
+    "Hospitering og eksterne kurs: arbeidstid": ("budsjett", None, 180_000),
+    "Eksterne kurs, konferanser og kongresser: kursavgift og reise": ("budsjett", None, 160_000),
+    "Kurs for teknisk bedømmer og validering": ("annet", 20_000, None),
+    "Etterutdanning: interne kurs og samlinger": ("prosjektmidler", 20_000, 20_000),
+    "Etterutdanning: eksterne kurs og kongresser": ("budsjett", None, 160_000),
+    "Videreutdanning demens for fire sykepleiere": ("kompetanseloftmidler", 200_000, 150_000),
+    "Systematisk opplæring i demensomsorg (ABC-program)": ("kompetanseloftmidler", 60_000, 40_000),
+    "Introduksjonskurs for nye medarbeidere": ("budsjett", None, 96_000),
+    "Opplæring i hverdagsmestring og velferdsteknologi": ("prosjektmidler", 40_000, 40_000),
+    "Videreutdanning intensivsykepleie: to per år": ("kompetanseloftmidler", 55_000, None),
+}
+
+
 def measures() -> pd.DataFrame:
-    rows = [*ALM_MEASURES, *OTHER_MEASURES]
+    rows = [*ALM_MEASURES, *OTHER_MEASURES, *LORENSKOG_MEASURES]
     frame = pd.DataFrame(rows)
     frame.insert(0, "measure_id", range(1, len(frame) + 1))
-    return frame[MEASURE_COLUMNS]
+    frame = frame.reindex(columns=MEASURE_COLUMNS).astype({"goal_id": object, "funding_source": object})
+    for index, text in zip(frame.index, frame["measure"], strict=True):
+        if text in LINKS:
+            frame.at[index, "goal_id"], frame.at[index, "responsible"] = LINKS[text]
+        if text in FUNDING:
+            source, applied, granted = FUNDING[text]
+            frame.loc[index, ["funding_source", "funding_applied", "funding_granted"]] = [source, applied, granted]
+    frame["funding_applied"] = frame["funding_applied"].astype(float)
+    frame["funding_granted"] = frame["funding_granted"].astype(float)
+    return frame
+
+
+# --- The plan's goals (the Lørenskog plan: three strategy goals 2018-2021, result goals 2018-2019) ---
+
+GOAL_COLUMNS = ["goal_id", "parent_id", "level", "title", "period_from", "period_to", "status", "evaluation",
+                "responsible", "comment"]
+_S, _R = "strategi", "resultat"
+# (number, parent, level, title, status, evaluation, responsible); statuses as the status note assesses.
+GOALS: list[tuple[str, str | None, str, str, str, str, str]] = [
+    ("1", None, _S, "Ansatte arbeider kunnskapsbasert og er trygge i å gi helsehjelp", "i_noen_grad", "reaksjon",
+     "Fagutviklingsenheten"),
+    ("1.1", "1", _R, "Faglige retningslinjer og veiledere er tatt i bruk i tjenestene", "i_stor_grad", "anvendelse",
+     "Fagutviklingsenheten"),
+    ("1.2", "1", _R, "Alle nyansatte får lik og god nok opplæring", "i_noen_grad", "laering", "Virksomhetene"),
+    ("1.3", "1", _R, "Personer med kognitiv svikt får tjenester med kompetanse i demensomsorg", "i_mindre_grad",
+     "nytte", "Ressursgruppe demens"),
+    ("1.4", "1", _R, "Flere har videreutdanning i eldre- og demensomsorg, psykisk helse og lindrende behandling",
+     "i_noen_grad", "laering", "Fagutviklingsenheten"),
+    ("2", None, _S, "Ansatte gir helsehjelp som styrker brukerens egen mestring", "i_noen_grad", "reaksjon",
+     "Fagutviklingsenheten"),
+    ("2.1", "2", _R, "Ansatte og ledere vet hva mestringsfokusert helsehjelp er", "i_stor_grad", "laering",
+     "Fagutviklingsenheten"),
+    ("2.2", "2", _R, "Brukere og pårørende er med på å sette egne mål", "i_mindre_grad", "nytte",
+     "Virksomhetene"),
+    ("2.3", "2", _R, "Ansatte bruker metoder og verktøy som fremmer mestring", "i_noen_grad", "anvendelse",
+     "Ressursgruppe hverdagsmestring"),
+    ("3", None, _S, "Kontinuerlig forbedring er en fast arbeidsform i sektoren", "i_mindre_grad", "nytte",
+     "Fagutviklingsenheten"),
+    ("3.1", "3", _R, "Ledere og ansatte kan drive forbedrings- og pasientsikkerhetsarbeid", "i_noen_grad",
+     "laering", "Fagutviklingsenheten"),
+    ("3.2", "3", _R, "Avvik og tilbakemeldinger brukes systematisk til forbedring", "i_mindre_grad", "anvendelse",
+     "Ressursgruppe pasientsikkerhet"),
+]
+# The year before, some goals were less far along.
+GOAL_STATUS_2022: dict[str, str] = {"1": "i_mindre_grad", "1.1": "i_noen_grad", "2.1": "i_noen_grad"}
+
+
+def goals(statuses: dict[str, str] | None = None) -> pd.DataFrame:
+    changed = statuses or {}
+    rows = []
+    for goal_id, parent, level, title, status, evaluation, responsible in GOALS:
+        start, end = (2018, 2021) if level == _S else (2018, 2019)
+        rows.append({"goal_id": goal_id, "parent_id": parent, "level": level, "title": title,
+                     "period_from": start, "period_to": end, "status": changed.get(goal_id, status),
+                     "evaluation": evaluation, "responsible": responsible, "comment": None})
+    frame = pd.DataFrame(rows, columns=GOAL_COLUMNS)
+    return frame.astype({"period_from": "Int64", "period_to": "Int64"})
+
+
+# --- Practice placements (the Larvik figures) ---------------------------------------------------
+
+PLACEMENT_COLUMNS = ["semester", "unit_code", "school_type", "asked", "offered", "used"]
+PLACEMENT_UNITS: list[tuple[str, float]] = [("SYK-A", 0.3), ("SYK-B", 0.3), ("HJT", 0.25), ("BOA", 0.15)]
+HS, VGS, LAE = "hogskole_universitet", "videregaende", "laerling"
+# semester -> school type -> (asked, offered, used) for the whole sector; None: not known yet.
+# Used: 143 in spring 2023 and 217 in autumn 2023 (Larvik). The study year 2024-25's demand (about 150
+# places for the university college's students, 204 for the upper secondary school's pupils) is
+# entered on its first semester, before anything is offered.
+PLACEMENTS: dict[str, dict[str, tuple[int | None, int | None, int | None]]] = {
+    "Vår 2022": {HS: (70, 60, 55), VGS: (66, 57, 52), LAE: (22, 22, 21)},
+    "Høst 2022": {HS: (104, 90, 84), VGS: (96, 86, 80), LAE: (28, 27, 26)},
+    "Vår 2023": {HS: (80, 66, 62), VGS: (78, 64, 58), LAE: (25, 25, 23)},
+    "Høst 2023": {HS: (118, 101, 96), VGS: (112, 98, 92), LAE: (32, 30, 29)},
+    "Høst 2024": {HS: (150, None, None), VGS: (204, None, None)},
+}
+
+
+def _split(total: int | None) -> list[int | None]:
+    """A sector figure over the units by their weights, the remainders to the largest parts: sums exactly."""
+    if total is None:
+        return [None] * len(PLACEMENT_UNITS)
+    raw = [total * weight for _, weight in PLACEMENT_UNITS]
+    parts = [int(r) for r in raw]
+    for index in sorted(range(len(raw)), key=lambda i: raw[i] - parts[i], reverse=True)[: total - sum(parts)]:
+        parts[index] += 1
+    return parts
+
+
+def placements() -> pd.DataFrame:
+    rows = []
+    for semester, by_type in PLACEMENTS.items():
+        for school_type, figures in by_type.items():
+            split = [_split(figure) for figure in figures]
+            for index, (unit, _) in enumerate(PLACEMENT_UNITS):
+                rows.append({"semester": semester, "unit_code": unit, "school_type": school_type,
+                             "asked": split[0][index], "offered": split[1][index], "used": split[2][index]})
+    frame = pd.DataFrame(rows, columns=PLACEMENT_COLUMNS)
+    return frame.astype({"asked": "Int64", "offered": "Int64", "used": "Int64"})
+
+
+# --- Two closed yearly versions, so the comparison has something to show ----------------------------
+
+VERSION_CLOSED_BY = "Fagutviklingsenheten (demo)"
+# In the 2022 plan: two measures that were dropped in 2023, and lines that changed in 2023.
+MEASURES_2022_ONLY: list[dict[str, Any]] = [
+    {**_m("ALM", UT, UV, 1, "IKT-kompetanse: elektronisk rekvirering", "Opplæring i DIPS-rekvirering", "2022",
+          hourly_rate=450, participants=10, hours=2, sessions=4), "responsible": "IKT-koordinator"},
+    {**_m("HO", PB, UV, 1, "Dokumentasjon", "Kurs i journalføring for alle nyansatte", "2022",
+          hourly_rate=400, participants=30, hours=3, sessions=1), "responsible": "Ressursgruppe dokumentasjon",
+     "goal_id": "1.2"},
+]
+NEW_IN_2023 = ("Opplæring i hverdagsmestring og velferdsteknologi", "Risikotavlemøter i alle avdelinger")
+
+
+def measures_2022(current: pd.DataFrame) -> pd.DataFrame:
+    """The 2022 plan: this plan without the lines new in 2023, with the lines since dropped (new ids after
+    this plan's) and with fewer participants in internal teaching and lower course fees."""
+    frame = current[~current["measure"].isin(NEW_IN_2023)].copy()
+    dropped = pd.DataFrame(MEASURES_2022_ONLY).reindex(columns=MEASURE_COLUMNS)
+    dropped["measure_id"] = range(int(current["measure_id"].max()) + 1,
+                                  int(current["measure_id"].max()) + 1 + len(dropped))
+    frame = pd.concat([frame, dropped], ignore_index=True)
+    teaching = frame["measure"] == "Internundervisning i arbeidstiden"
+    frame.loc[teaching, "participants"] = 12.0
+    frame.loc[teaching, "funding_granted"] = 216_000.0
+    courses = frame["measure"] == "Eksterne kurs, konferanser og kongresser: kursavgift og reise"
+    frame.loc[courses, "course_fee"] = 140_000.0
+    frame.loc[courses, "funding_granted"] = 150_000.0
+    return frame.reset_index(drop=True)
+
+
+def load_versions(con: duckdb.DuckDBPyConnection) -> None:
+    """The 2022 plan as an earlier import, closed on 15.12.2022; the current plan closed on 01.12.2023."""
+    closed = {v.plan_year for v in plan_versions.versions(con)}
+    current = {kind: table_edit.active_import_id(con, kind) for kind in ("measures", "goals")}
+    if 2022 not in closed:
+        earlier = {"measures": measures_2022(measures()), "goals": goals(GOAL_STATUS_2022)}
+        for kind, frame in earlier.items():
+            history.record_import(con, kind, frame, file_name=f"demo-{kind}-2022", sha256=f"demo-{kind}-2022",
+                                  snapshot_date=date(2022, 12, 1))
+        plan_versions.close(con, 2022, as_of=date(2022, 12, 1), closed_by=VERSION_CLOSED_BY,
+                            closed_at=datetime(2022, 12, 15, 14, 0))
+        for import_id in current.values():
+            if import_id is not None:
+                history.activate(con, import_id)
+    if 2023 not in closed:
+        plan_versions.close(con, 2023, as_of=DEMO_DATE, closed_by=VERSION_CLOSED_BY,
+                            closed_at=datetime(2023, 12, 1, 14, 0))
 
 
 def build_frames(personnel: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Frames per import kind (competences, requirements, measures) for the demo people."""
-    return {"competences": competences(personnel), "requirements": requirements(), "measures": measures()}
+    """Frames per import kind (competences, requirements, measures, goals, placements) for the demo people."""
+    return {"competences": competences(personnel), "requirements": requirements(), "measures": measures(),
+            "goals": goals(), "placements": placements()}

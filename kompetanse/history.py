@@ -28,7 +28,14 @@ KIND_TABLES: dict[str, tuple[str, list[str]]] = {
             "measure_id", "unit_code", "main_task", "category", "horizon", "need", "measure", "schedule",
             "hours", "participants", "sessions", "hourly_rate", "days", "day_rate", "course_fee", "travel",
             "other_cost", "status", "responsible", "comment",
+            "funding_source", "funding_applied", "funding_granted", "goal_id",
         ],
+    ),
+    "placements": ("placements", ["semester", "unit_code", "school_type", "asked", "offered", "used"]),
+    "goals": (
+        "goals",
+        ["goal_id", "parent_id", "level", "title", "period_from", "period_to", "status", "evaluation",
+         "responsible", "comment"],
     ),
 }
 

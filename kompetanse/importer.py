@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from stdnum.no import fodselsnummer
 
-from kompetanse import history, rules, store
+from kompetanse import funding, goals, history, placements, rules, store
 from kompetanse.fileformats import FileProblem, RawTable, fold, header_key, read_table
 
 NATIONAL_ID = "national_id"  # our name of the fødselsnummer column: read, never stored
@@ -257,9 +257,70 @@ SPECS: dict[str, KindSpec] = {
             Field("status", ("Status",), "text", "status"),
             Field("responsible", ("Ansvarlig",), "text", "ansvarlig"),
             Field("comment", ("Kommentar",), "text", "kommentar"),
+            Field("funding_source", ("Finansiering", "Finansieringskilde", "Finansieres av"), "enum", "finansiering",
+                  choices="funding_source"),
+            Field("funding_applied", ("Søkt beløp", "Søkt", "Omsøkt"), "money", "søkt beløp"),
+            Field("funding_granted", ("Innvilget beløp", "Innvilget", "Tildelt"), "money", "innvilget beløp"),
+            Field("goal_id", ("Mål", "Mål nr", "Målnummer"), "text", "mål"),
         ),
     ),
 }
+
+# The plan itself (issue 8): practice placements and the plan's goals.
+ENUMS.update({
+    "funding_source": (
+        {**{_norm_choice(c): c for c in funding.SOURCES}, **{_norm_choice(v): c for c, v in funding.SOURCES.items()},
+         "kompetanseloft": "kompetanseloftmidler", "statsforvalteren": "kompetanseloftmidler",
+         "prosjekt": "prosjektmidler", "budsjettet": "budsjett", "egetbudsjett": "budsjett"},
+        "finansiering", ", ".join(funding.SOURCES.values()),
+    ),
+    "school_type": (
+        {**placements.SCHOOL_TYPE_SPELLINGS, **{_norm_choice(v): c for c, v in placements.SCHOOL_TYPES.items()}},
+        "skoletype", ", ".join(placements.SCHOOL_TYPES.values()),
+    ),
+    "goal_level": (
+        {**{_norm_choice(v): c for c, v in goals.LEVELS.items()}, "strategi": goals.STRATEGY,
+         "resultat": goals.RESULT},
+        "nivå", ", ".join(goals.LEVELS.values()),
+    ),
+    "goal_status": (
+        {**{_norm_choice(v): c for c, v in goals.STATUSES.items()},
+         **{_norm_choice(v.removesuffix(" realisert")): c for c, v in goals.STATUSES.items()}},
+        "status", ", ".join(goals.STATUSES.values()),
+    ),
+    "evaluation": (
+        {**{_norm_choice(v): c for c, v in goals.EVALUATION_LEVELS.items()}, **{c: c for c in goals.EVALUATION_LEVELS}},
+        "evalueringsnivå", ", ".join(goals.EVALUATION_LEVELS.values()),
+    ),
+})
+
+SPECS["placements"] = KindSpec(
+    "placements",
+    (
+        Field("semester", ("Semester", "Termin"), "semester", "semester", True),
+        Field("unit_code", ("Enhet", "Enhetskode"), "text", "enhet", True),
+        Field("school_type", ("Skoletype", "Utdanningstype", "Skole"), "enum", "skoletype", True,
+              choices="school_type"),
+        Field("asked", ("Etterspurt", "Etterspurte plasser"), "places", "etterspurt"),
+        Field("offered", ("Tilbudt", "Tilbudte plasser"), "places", "tilbudt"),
+        Field("used", ("Brukt", "Brukte plasser", "I praksis"), "places", "brukt"),
+    ),
+)
+SPECS["goals"] = KindSpec(
+    "goals",
+    (
+        Field("goal_id", ("Nr", "Nr.", "Målnummer"), "text", "nr.", True),
+        Field("level", ("Nivå", "Type mål"), "enum", "nivå", True, choices="goal_level"),
+        Field("parent_id", ("Overordnet mål", "Strategimål nr"), "text", "overordnet mål"),
+        Field("title", ("Mål", "Målformulering"), "text", "mål", True),
+        Field("period_from", ("Fra år", "Fra"), "year", "fra år"),
+        Field("period_to", ("Til år", "Til"), "year", "til år"),
+        Field("status", ("Status", "Måloppnåelse"), "enum", "status", choices="goal_status"),
+        Field("evaluation", ("Evaluering", "Evalueringsnivå"), "enum", "evalueringsnivå", choices="evaluation"),
+        Field("responsible", ("Ansvarlig", "Ansvar"), "text", "ansvarlig"),
+        Field("comment", ("Kommentar",), "text", "kommentar"),
+    ),
+)
 assert set(SPECS) == set(store.IMPORT_KINDS)
 
 
@@ -427,6 +488,33 @@ def _amount_parser(noun: str) -> Callable[[object], tuple[float | None, str | No
         return number, None
 
     return parse
+
+
+def _places_parser(noun: str) -> Callable[[object], tuple[int | None, str | None]]:
+    """A number of places: a whole number, 0 or more."""
+    def parse(value: object) -> tuple[int | None, str | None]:
+        number = parse_number_value(value)
+        if number is None or not float(number).is_integer():
+            return None, f"{noun} må være et helt tall: {as_text(value)}"
+        if number < 0:
+            return None, f"{noun} kan ikke være negativ: {as_text(value)}"
+        return int(number), None
+
+    return parse
+
+
+def parse_semester_value(value: object) -> tuple[str | None, str | None]:
+    found = placements.parse_semester(as_text(value))
+    if found is None:
+        return None, f"ukjent semester: {as_text(value)} (skriv for eksempel «Vår 2023» eller «Høst 2023»)"
+    return found, None
+
+
+def parse_year_value(value: object) -> tuple[int | None, str | None]:
+    number = parse_number_value(value)
+    if number is None or not float(number).is_integer() or not 1900 <= number <= 2100:
+        return None, f"ugyldig årstall: {as_text(value)}"
+    return int(number), None
 
 
 def parse_count_value(value: object) -> tuple[int | None, str | None]:
@@ -625,6 +713,14 @@ def _convert_file(
             values, errors = _by_unique(column, parse_horizon_value, "object")
         elif f.parse == "enum":
             values, errors = _by_unique(column, _enum_parser(f.choices or f.name), "object")
+        elif f.parse == "money":  # an amount that may be blank (not given)
+            values, errors = _by_unique(column, _amount_parser(f.noun), "float")
+        elif f.parse == "places":
+            values, errors = _by_unique(column, _places_parser(f.noun), "object")
+        elif f.parse == "semester":
+            values, errors = _by_unique(column, parse_semester_value, "object")
+        elif f.parse == "year":
+            values, errors = _by_unique(column, parse_year_value, "object")
         else:  # pragma: no cover - a spec error
             raise ValueError(f.parse)
         problems.add_errors(errors, header[f.name])
@@ -665,9 +761,34 @@ def _convert_file(
     if spec.kind == "competences" and "acquired_date" in out and "expires_date" in out:
         before = (out["expires_date"] < out["acquired_date"]).fillna(False).to_numpy()
         problems.add(before, header["expires_date"], "utløpsdatoen er før datoen kompetansen ble oppnådd")
+    if spec.kind == "placements":
+        _check_placements(out, header, problems)
+    if spec.kind == "goals":
+        _check_goals(out, header, problems)
 
     frame = pd.DataFrame({k: v for k, v in out.items() if k != "birth_from_national_id"}, index=index)
     return _FileResult(name, raw, columns, frame, problems.frame(raw.headers), unknown)
+
+
+def _check_placements(out: dict[str, pd.Series], header: dict[str, str], problems: _Problems) -> None:
+    """The same semester, unit and school type on two rows would count the places twice."""
+    keys = pd.DataFrame({k: out[k] for k in ("semester", "unit_code", "school_type")})
+    twice = (keys.notna().all(axis=1) & keys.duplicated(keep=False)).to_numpy()
+    problems.add(twice, header["semester"], "samme semester, enhet og skoletype står på mer enn én rad")
+
+
+def _check_goals(out: dict[str, pd.Series], header: dict[str, str], problems: _Problems) -> None:
+    """A result goal needs a strategy goal of the file above it; numbers are unique."""
+    ids, level = out["goal_id"], out["level"]
+    parent = out.get("parent_id", pd.Series(None, index=ids.index, dtype=object))
+    strategy = set(ids[level == goals.STRATEGY].dropna())
+    result = (level == goals.RESULT).to_numpy()
+    where = header.get("parent_id", header["level"])
+    problems.add(result & parent.isna().to_numpy(), where, "et resultatmål må ha et overordnet strategimål")
+    problems.add(result & parent.notna().to_numpy() & ~parent.isin(strategy).to_numpy(), where,
+                 "overordnet mål er ikke et strategimål i filen")
+    problems.add((ids.notna() & ids.duplicated(keep=False)).to_numpy(), header["goal_id"],
+                 "samme nummer står på mer enn én rad")
 
 
 def _blank(value: object) -> bool:
@@ -817,6 +938,9 @@ def import_files(
         frame.insert(0, "measure_id", np.arange(first_id, first_id + len(frame)))
     if kind == "requirements":
         frame["min_holders"] = frame["min_holders"].astype("int64")
+    for f in spec.fields:  # whole numbers that may be blank (placements, goal years)
+        if f.parse in ("places", "year") and f.name in frame:
+            frame[f.name] = pd.array(frame[f.name].tolist(), dtype="Int64")
     if kind == "measures":
         frame["horizon"] = frame["horizon"].astype("int64")
         for f in spec.fields:
@@ -879,3 +1003,36 @@ def _rejected_rows(result: _FileResult, bad: np.ndarray, *, multiple: bool) -> p
 def _write_rejected(parts: list[pd.DataFrame], path: Path) -> None:
     frame = pd.concat(parts, ignore_index=True).fillna("")
     frame.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+
+
+# --- templates --------------------------------------------------------------------------------
+
+
+def template(kind: str) -> bytes:
+    """An empty .xlsx with the kind's Norwegian headers (each field's first accepted name), to fill in."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    spec = SPECS[kind]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Import"
+    fields = [f for f in spec.fields if f.name != NATIONAL_ID]
+    for column, f in enumerate(fields, start=1):
+        cell = sheet.cell(row=1, column=column, value=f.label)
+        cell.font = Font(bold=True)
+        sheet.column_dimensions[cell.column_letter].width = max(12, len(f.label) + 4)
+    notes = workbook.create_sheet("Forklaring")
+    notes.append(["Kolonne", "Påkrevd", "Andre navn som godtas", "Gyldige verdier"])
+    for f in fields:
+        choices = ENUMS[f.choices or f.name][2] if f.parse == "enum" else ""
+        notes.append([f.label, "ja" if f.required else "nei", ", ".join(f.aliases[1:]), choices])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def template_file_name(kind: str) -> str:
+    return f"mal-{kind}.xlsx"

@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kompetanse import costs, formatting, history, store
+from kompetanse import costs, formatting, funding, history, store
 from kompetanse.costs import COST_INPUTS, MAIN_TASK_LABELS
 from kompetanse.rules import CATEGORIES, HORIZONS, MAIN_TASKS
 
@@ -33,7 +33,10 @@ COLUMN_LABELS: dict[str, str] = {
     "participants": "Deltakere", "sessions": "Ganger", "hourly_rate": "Timesats (kr)", "days": "Dager",
     "day_rate": "Dagsats (kr)", "course_fee": "Kursavgift (kr)", "travel": "Reise (kr)",
     "other_cost": "Andre kostnader (kr)", "status": "Status", "responsible": "Ansvarlig", "comment": "Kommentar",
+    "funding_source": "Finansiering", "funding_applied": "Søkt (kr)", "funding_granted": "Innvilget (kr)",
+    "goal_id": "Mål",
 }
+FUNDING_AMOUNTS = ["funding_applied", "funding_granted"]
 TEXT_COLUMNS = ["need", "measure", "schedule", "status", "responsible", "comment"]
 MEASURE_COLUMNS = history.KIND_TABLES["measures"][1]
 
@@ -98,11 +101,15 @@ def _amount(value: Any) -> tuple[float | None, str | None]:
     return number, None
 
 
-def validate(edited: pd.DataFrame, known_units: Iterable[str]) -> tuple[pd.DataFrame, list[str]]:
+def validate(
+    edited: pd.DataFrame, known_units: Iterable[str], known_goals: Iterable[str] | None = None
+) -> tuple[pd.DataFrame, list[str]]:
     """The rows normalised to the measures table's columns, and every problem found (Norwegian).
 
-    Row numbers are as the user sees them in the editor (1 = the first row).
+    Row numbers are as the user sees them in the editor (1 = the first row). The funding amounts may
+    be blank (not given); a goal, where given, must be one of `known_goals` (None: not checked).
     """
+    goal_ids = None if known_goals is None else {str(g) for g in known_goals}
     known = {str(u) for u in known_units}
     problems: list[str] = []
     clean: list[dict[str, Any]] = []
@@ -140,6 +147,21 @@ def validate(edited: pd.DataFrame, known_units: Iterable[str]) -> tuple[pd.DataF
             if problem:
                 problems.append(f"{where}: {COLUMN_LABELS[column]}: {problem}.")
             out[column] = number
+        source = row.get("funding_source")
+        out["funding_source"] = _choice(source, funding.SOURCES, funding.SOURCES)
+        if out["funding_source"] is None and not _blank(source):
+            allowed = ", ".join(funding.SOURCES.values())
+            problems.append(f"{where}: Finansiering: «{source}» er ikke en av {allowed}.")
+        for column in FUNDING_AMOUNTS:
+            value = row.get(column)
+            number, problem = (None, None) if _blank(value) else _amount(value)
+            if problem:
+                problems.append(f"{where}: {COLUMN_LABELS[column]}: {problem}.")
+            out[column] = number
+        goal = row.get("goal_id")
+        out["goal_id"] = None if _blank(goal) else str(goal).strip()
+        if out["goal_id"] is not None and goal_ids is not None and out["goal_id"] not in goal_ids:
+            problems.append(f"{where}: Mål: «{goal}» er ikke et mål i planen.")
         clean.append(out)
     frame = pd.DataFrame(clean, columns=MEASURE_COLUMNS)
     return frame, problems
@@ -182,6 +204,7 @@ def save(
     known_units: Iterable[str],
     snapshot_date: date,
     scope_units: Sequence[str] | None = None,
+    known_goals: Iterable[str] | None = None,
 ) -> SaveResult:
     """Validate the edited measures and store them as the active measures, all or nothing.
 
@@ -189,7 +212,7 @@ def save(
     active lines of other units are kept as they are. Raises PlanEditError listing every problem;
     then nothing is written.
     """
-    frame, problems = validate(edited, known_units)
+    frame, problems = validate(edited, known_units, known_goals)
     if problems:
         raise PlanEditError(problems)
     previous = active_import_id(con)
@@ -215,7 +238,8 @@ def undo(con: duckdb.DuckDBPyConnection, previous_import_id: int) -> int:
 
 EDITOR_COLUMNS = [
     "measure_id", "unit_code", "main_task", "category", "horizon", "need", "measure", "schedule", "cost",
-    *COST_INPUTS, "status", "responsible", "comment",
+    *COST_INPUTS, "status", "responsible", "comment", "funding_source", "funding_applied", "funding_granted",
+    "goal_id",
 ]
 
 

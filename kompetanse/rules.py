@@ -62,6 +62,7 @@ DEFAULT_SETTINGS: dict[str, str] = {
     "min_group_size": "5",  # small-group suppression threshold k
     "cost_growth": "0.035",  # yearly price and wage growth for 5-year costs
     "organisation_name": "Kompetanse",
+    "session_timeout_minutes": "30",  # a signed-in session ends after this long without interaction
 }
 
 # Each macro is one rule of DESIGN.md's "Definitions".

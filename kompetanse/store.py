@@ -26,7 +26,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUERIES_DIR = PROJECT_ROOT / "queries"
 DEFAULT_DB = PROJECT_ROOT / "data" / "kompetanse.duckdb"
 
-IMPORT_KINDS = ("personnel", "competences", "units", "requirements", "measures")
+IMPORT_KINDS = ("personnel", "competences", "units", "requirements", "measures", "placements", "goals")
 
 # Each migration moves the schema one version up. Never edit a released migration:
 # add a new one, so that an existing file is carried forward without losing data.
@@ -130,6 +130,123 @@ MIGRATIONS.append(
         # one page run reads one generation of the data and never a mix.
         "create table data_generation (n bigint not null)",
         "insert into data_generation values (0)",
+    ]
+)
+
+MIGRATIONS.append(
+    [
+        # Sign-in (kompetanse/users.py): the local user store, used where no OpenID Connect
+        # provider is configured. No users: the app runs open (the demo).
+        """create table users (
+            name varchar primary key,
+            role varchar not null,
+            units varchar[],
+            password_hash varchar,
+            failed_attempts integer not null default 0,
+            locked_until timestamp,
+            created_at timestamp not null)""",
+        # Failed sign-ins for names without a user: locked the same way, so the answer never
+        # tells whether a user exists.
+        """create table sign_in_failures (
+            name varchar primary key,
+            failed_attempts integer not null default 0,
+            locked_until timestamp)""",
+        # Who did what, when, in which scope (unit codes, never people): kompetanse/audit.py.
+        """create table audit (
+            "at" timestamp not null,
+            actor varchar not null,
+            action varchar not null,
+            scope varchar,
+            detail varchar)""",
+    ]
+)
+
+MIGRATIONS.append(
+    [
+        # The plan itself (issue 8). Each measure's funding (source, amounts applied for and granted;
+        # null: not given) and the goal it serves (a goal's number, goals.goal_id).
+        "alter table measures add column funding_source varchar",
+        "alter table measures add column funding_applied double",
+        "alter table measures add column funding_granted double",
+        "alter table measures add column goal_id varchar",
+        # Strategy goals (level 'strategi', four years) and result goals under them ('resultat', two years).
+        """create table goals (
+            import_id integer not null,
+            goal_id varchar not null,
+            parent_id varchar,
+            level varchar not null,
+            title varchar not null,
+            period_from integer,
+            period_to integer,
+            status varchar,
+            evaluation varchar,
+            responsible varchar,
+            comment varchar)""",
+        # Practice placements per semester ("Vår 2023"), unit and school type; null: not known.
+        """create table placements (
+            import_id integer not null,
+            semester varchar not null,
+            unit_code varchar not null,
+            school_type varchar not null,
+            asked integer,
+            offered integer,
+            used integer)""",
+        """create view v_goals as
+            select g.* exclude (import_id) from goals g
+            join imports i on i.import_id = g.import_id and i.active and i.kind = 'goals'""",
+        """create view v_placements as
+            select p.* exclude (import_id) from placements p
+            join imports i on i.import_id = p.import_id and i.active and i.kind = 'placements'""",
+        # Closed yearly versions of the plan: written once when a year is closed, never updated.
+        """create table plan_versions (
+            version_id integer primary key,
+            plan_year integer not null unique,
+            as_of date not null,
+            closed_at timestamp not null,
+            closed_by varchar not null)""",
+        """create table plan_version_goals (
+            version_id integer not null,
+            goal_id varchar not null,
+            parent_id varchar,
+            level varchar not null,
+            title varchar not null,
+            period_from integer,
+            period_to integer,
+            status varchar,
+            evaluation varchar,
+            responsible varchar,
+            comment varchar)""",
+        """create table plan_version_measures (
+            version_id integer not null,
+            measure_id integer not null,
+            unit_code varchar not null,
+            main_task varchar not null,
+            category varchar not null,
+            horizon integer not null,
+            need varchar,
+            measure varchar,
+            schedule varchar,
+            hours double,
+            participants double,
+            sessions double,
+            hourly_rate double,
+            days double,
+            day_rate double,
+            course_fee double,
+            travel double,
+            other_cost double,
+            status varchar,
+            responsible varchar,
+            comment varchar,
+            funding_source varchar,
+            funding_applied double,
+            funding_granted double,
+            goal_id varchar,
+            cost double not null)""",
+        """create table plan_version_figures (
+            version_id integer not null,
+            figure varchar not null,
+            value double)""",
     ]
 )
 
@@ -283,12 +400,16 @@ def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One write, all or nothing; readers see a new data generation once it commits."""
+def transaction(con: duckdb.DuckDBPyConnection, *, bump: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One write, all or nothing; readers see a new data generation once it commits.
+
+    `bump=False` for writes no figure depends on (sign-ins, the audit log): cached figures stay.
+    """
     con.execute("begin transaction")
     try:
         yield con
-        bump_generation(con)
+        if bump:
+            bump_generation(con)
     except BaseException:
         con.execute("rollback")
         raise

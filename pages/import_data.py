@@ -5,25 +5,33 @@ from pathlib import Path
 
 import streamlit as st
 
-from kompetanse import formatting, history, importer
-from ui import data, filters
+from kompetanse import audit, formatting, history, importer
+from ui import auth, data, filters
 
-filters.current()  # the shared shell (sidebar, data snapshot) is in place
+viewer = filters.current().access  # the shared shell (sidebar, data snapshot) is in place
 KIND_LABELS = {
     "personnel": "Personell (ansatte og arbeidsforhold)",
     "units": "Enheter (organisasjonstre)",
     "competences": "Kompetanse per ansatt",
     "requirements": "Kompetansekrav per enhet",
     "measures": "Tiltak (kompetanseplanens tabeller)",
+    "placements": "Praksisplasser (per semester, enhet og skoletype)",
+    "goals": "Mål (strategimål og resultatmål med status)",
 }
 
 st.title("Import")
+if not viewer.may("import"):  # the navigation lists this page for hr and admin only; a stray link stops here
+    st.warning("Import er bare for HR og administrator.")
+    st.stop()
 st.write(
     "Last opp eksport fra HR-systemet (.xlsx, .xls, .ods eller .csv). Flere filer på én gang blir én import. "
     "Fødselsnummer brukes bare til å finne fødselsdato og kjønn, og lagres aldri."
 )
 
 kind = st.selectbox("Hva vil du importere?", list(KIND_LABELS), format_func=KIND_LABELS.get)
+st.download_button("Last ned mal (.xlsx)", importer.template(kind), file_name=importer.template_file_name(kind),
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="import_template",
+                   help="Et tomt regneark med kolonnene importen kjenner igjen, og en forklaring.")
 uploads = st.file_uploader(
     "Filer", type=["xlsx", "xls", "ods", "csv"], accept_multiple_files=True, key="uploads"
 )
@@ -75,6 +83,7 @@ if uploads:
                         display_names=names,
                     )
             except importer.ImportFailed as failure:
+                auth.log(viewer, audit.IMPORT, None, f"{kind}: avbrutt, {len(failure.errors)} feil")
                 bar.empty()
                 st.error(f"Importen ble avbrutt: {len(failure.errors)} feil. Ingenting er endret.")
                 st.dataframe(
@@ -87,6 +96,10 @@ if uploads:
             else:
                 bar.progress(1.0, text="Ferdig")
                 data.data_changed()
+                auth.log(viewer, audit.IMPORT, None,
+                         f"{kind}: import {outcome.record.import_id}, {outcome.rows} rader"
+                         + (", uendret" if outcome.unchanged else "")
+                         + (f", {outcome.rejected} avvist" if outcome.rejected_file is not None else ""))
                 if outcome.unchanged:
                     st.info("Samme innhold er allerede importert. Ingenting er endret.")
                 else:
@@ -111,6 +124,7 @@ else:
             f"{formatting.number(row.rows)} rader · data per {formatting.day(row.snapshot_date)} · {status}"
         )
         if not row.active and right.button("Gjør aktiv", key=f"activate_{row.import_id}"):
-            history.activate(data.connection(), row.import_id)
+            record = history.activate(data.connection(), row.import_id)
             data.data_changed()
+            auth.log(viewer, audit.ACTIVATE, None, f"{record.kind}: import {record.import_id}")
             st.rerun()

@@ -4,9 +4,9 @@ import duckdb
 import plotly.graph_objects as go
 import streamlit as st
 
-from kompetanse import formatting, projection, retirement, settings, store
+from kompetanse import audit, formatting, projection, retirement, settings, store
 from kompetanse.suppression import explain, hidden_label
-from ui import data, filters, render
+from ui import auth, data, filters, render
 
 chosen = filters.current()
 db = data.runner()
@@ -150,7 +150,7 @@ with tab_need:
         )
 
 
-def _save(saver, frame, version_key: str, done: str) -> None:  # type: ignore[no-untyped-def]
+def _save(saver, frame, version_key: str, done: str, what: str) -> None:  # type: ignore[no-untyped-def]
     """Store an edited table; on success clear cached figures and start the editor afresh."""
     try:
         with data.busy() as con:
@@ -161,12 +161,13 @@ def _save(saver, frame, version_key: str, done: str) -> None:  # type: ignore[no
         st.error("Endringene er ikke lagret:\n\n" + "\n".join(f"- {e}" for e in errors))
         return
     data.data_changed()
+    auth.log(chosen.access, audit.SETTINGS, None, f"{what} lagret")
     st.session_state[version_key] = st.session_state.get(version_key, 0) + 1
     st.session_state["p_flash"] = done
     st.rerun()
 
 
-def _reset(resetter, version_key: str, done: str) -> None:  # type: ignore[no-untyped-def]
+def _reset(resetter, version_key: str, done: str, what: str) -> None:  # type: ignore[no-untyped-def]
     try:
         with data.busy() as con:
             resetter(con)
@@ -174,6 +175,7 @@ def _reset(resetter, version_key: str, done: str) -> None:  # type: ignore[no-un
         st.error(f"Kunne ikke tilbakestille: {str(exc).splitlines()[0]}")
         return
     data.data_changed()
+    auth.log(chosen.access, audit.SETTINGS, None, f"{what} tilbakestilt til standard")
     st.session_state[version_key] = st.session_state.get(version_key, 0) + 1
     st.session_state["p_flash"] = done
     st.rerun()
@@ -182,62 +184,78 @@ def _reset(resetter, version_key: str, done: str) -> None:  # type: ignore[no-un
 AGE_COLUMN = {"min_value": retirement.LOWEST_AGE, "max_value": retirement.HIGHEST_AGE, "step": 1, "format": "%d"}
 
 with tab_rules:
-    st.subheader("Pensjonsalder per yrkesgruppe")
-    st.caption(
-        "Raden «*» gjelder alle yrkesgrupper som ikke står i tabellen og kan ikke fjernes. "
-        f"Alder er hele år fra {retirement.LOWEST_AGE} til {retirement.HIGHEST_AGE}; tidligste alder kan ikke være "
-        "høyere enn forventet alder. Særaldersgrense (65) gjelder blant annet sykepleier, jordmor og "
-        "helsefagarbeider; alle kan gå av fra 62 med AFP."
-    )
-    rules_version = st.session_state.get("p_rules_version", 0)
-    edited_rules = st.data_editor(
-        retirement.rule_table(db), key=f"p_rules_editor_{rules_version}", num_rows="dynamic", hide_index=True,
-        column_config={
-            "profession": st.column_config.TextColumn("Yrkesgruppe", required=True),
-            "earliest_age": st.column_config.NumberColumn("Tidligste alder", required=True, **AGE_COLUMN),
-            "expected_age": st.column_config.NumberColumn("Forventet alder", required=True, **AGE_COLUMN),
-        },
-    )
-    save_col, reset_col = st.columns(2)
-    if save_col.button("Lagre pensjonsalder", key="p_rules_save", type="primary"):
-        _save(retirement.save_rules, edited_rules, "p_rules_version", "Pensjonsalderen er lagret.")
-    if reset_col.button("Tilbakestill til standard", key="p_rules_reset"):
-        _reset(retirement.reset_rules, "p_rules_version", "Pensjonsalderen er tilbakestilt til standard.")
+    if not chosen.access.may("settings"):  # leaders see the rules; HR and admin change them
+        st.info("Reglene vises her; bare HR og administrator kan endre dem.")
+        st.subheader("Pensjonsalder per yrkesgruppe")
+        st.dataframe(retirement.rule_table(db), hide_index=True, key="p_rules_view", column_config={
+            "profession": "Yrkesgruppe", "earliest_age": "Tidligste alder", "expected_age": "Forventet alder"})
+        st.subheader("Øvre aldersgrense")
+        st.dataframe(retirement.upper_age_limits(db), hide_index=True, key="p_limits_view", column_config={
+            "valid_from": st.column_config.DateColumn("Gjelder fra", format="DD.MM.YYYY"),
+            "upper_age": "Aldersgrense"})
+        st.subheader("Utgangsrater etter alder")
+        st.dataframe(projection.rates_for_editing(projection.exit_rates(db)), hide_index=True, key="p_rates_view",
+                     column_config={"age_from": "Alder fra", "age_to": "Alder til", "percent": "Utgang per år (%)"})
+    else:
+        st.subheader("Pensjonsalder per yrkesgruppe")
+        st.caption(
+            "Raden «*» gjelder alle yrkesgrupper som ikke står i tabellen og kan ikke fjernes. "
+            f"Alder er hele år fra {retirement.LOWEST_AGE} til {retirement.HIGHEST_AGE}; tidligste alder kan ikke være "
+            "høyere enn forventet alder. Særaldersgrense (65) gjelder blant annet sykepleier, jordmor og "
+            "helsefagarbeider; alle kan gå av fra 62 med AFP."
+        )
+        rules_version = st.session_state.get("p_rules_version", 0)
+        edited_rules = st.data_editor(
+            retirement.rule_table(db), key=f"p_rules_editor_{rules_version}", num_rows="dynamic", hide_index=True,
+            column_config={
+                "profession": st.column_config.TextColumn("Yrkesgruppe", required=True),
+                "earliest_age": st.column_config.NumberColumn("Tidligste alder", required=True, **AGE_COLUMN),
+                "expected_age": st.column_config.NumberColumn("Forventet alder", required=True, **AGE_COLUMN),
+            },
+        )
+        save_col, reset_col = st.columns(2)
+        if save_col.button("Lagre pensjonsalder", key="p_rules_save", type="primary"):
+            _save(retirement.save_rules, edited_rules, "p_rules_version", "Pensjonsalderen er lagret.", "pensjonsalder")
+        if reset_col.button("Tilbakestill til standard", key="p_rules_reset"):
+            _reset(retirement.reset_rules, "p_rules_version", "Pensjonsalderen er tilbakestilt til standard.",
+                   "pensjonsalder")
 
-    st.subheader("Øvre aldersgrense")
-    st.caption("Aldersgrensen i offentlig sektor gjelder fra datoen: 70 år, 72 år fra 01.01.2026.")
-    limits_version = st.session_state.get("p_limits_version", 0)
-    edited_limits = st.data_editor(
-        retirement.upper_age_limits(db), key=f"p_limits_editor_{limits_version}", num_rows="dynamic",
-        hide_index=True,
-        column_config={
-            "valid_from": st.column_config.DateColumn("Gjelder fra", format="DD.MM.YYYY", required=True),
-            "upper_age": st.column_config.NumberColumn("Aldersgrense", required=True, **AGE_COLUMN),
-        },
-    )
-    if st.button("Lagre aldersgrense", key="p_limits_save"):
-        _save(retirement.save_upper_age_limits, edited_limits, "p_limits_version", "Aldersgrensen er lagret.")
+        st.subheader("Øvre aldersgrense")
+        st.caption("Aldersgrensen i offentlig sektor gjelder fra datoen: 70 år, 72 år fra 01.01.2026.")
+        limits_version = st.session_state.get("p_limits_version", 0)
+        edited_limits = st.data_editor(
+            retirement.upper_age_limits(db), key=f"p_limits_editor_{limits_version}", num_rows="dynamic",
+            hide_index=True,
+            column_config={
+                "valid_from": st.column_config.DateColumn("Gjelder fra", format="DD.MM.YYYY", required=True),
+                "upper_age": st.column_config.NumberColumn("Aldersgrense", required=True, **AGE_COLUMN),
+            },
+        )
+        if st.button("Lagre aldersgrense", key="p_limits_save"):
+            _save(retirement.save_upper_age_limits, edited_limits, "p_limits_version", "Aldersgrensen er lagret.",
+                  "øvre aldersgrense")
 
-    st.subheader("Utgangsrater etter alder")
-    st.caption(
-        "Andelen i hver aldersgruppe som slutter i løpet av et år (KS: om lag 5 % ved 55–60 år og 41 % ved "
-        "65–67 år). Brukes av metoden «Utgangsrater etter alder» i rekrutteringsbehovet."
-    )
-    rates_version = st.session_state.get("p_rates_version", 0)
-    edited_rates = st.data_editor(
-        projection.rates_for_editing(projection.exit_rates(db)), key=f"p_rates_editor_{rates_version}",
-        num_rows="dynamic", hide_index=True,
-        column_config={
-            "age_from": st.column_config.NumberColumn("Alder fra", min_value=0, max_value=projection.MAX_AGE,
-                                                      step=1, format="%d", required=True),
-            "age_to": st.column_config.NumberColumn("Alder til", min_value=0, max_value=projection.MAX_AGE,
-                                                    step=1, format="%d", required=True),
-            "percent": st.column_config.NumberColumn("Utgang per år (%)", min_value=0.0, max_value=100.0,
-                                                     required=True),
-        },
-    )
-    rates_save, rates_reset = st.columns(2)
-    if rates_save.button("Lagre utgangsrater", key="p_rates_save"):
-        _save(projection.save_rates, edited_rates, "p_rates_version", "Utgangsratene er lagret.")
-    if rates_reset.button("Tilbakestill utgangsrater", key="p_rates_reset"):
-        _reset(projection.reset_rates, "p_rates_version", "Utgangsratene er tilbakestilt til standard.")
+        st.subheader("Utgangsrater etter alder")
+        st.caption(
+            "Andelen i hver aldersgruppe som slutter i løpet av et år (KS: om lag 5 % ved 55–60 år og 41 % ved "
+            "65–67 år). Brukes av metoden «Utgangsrater etter alder» i rekrutteringsbehovet."
+        )
+        rates_version = st.session_state.get("p_rates_version", 0)
+        edited_rates = st.data_editor(
+            projection.rates_for_editing(projection.exit_rates(db)), key=f"p_rates_editor_{rates_version}",
+            num_rows="dynamic", hide_index=True,
+            column_config={
+                "age_from": st.column_config.NumberColumn("Alder fra", min_value=0, max_value=projection.MAX_AGE,
+                                                          step=1, format="%d", required=True),
+                "age_to": st.column_config.NumberColumn("Alder til", min_value=0, max_value=projection.MAX_AGE,
+                                                        step=1, format="%d", required=True),
+                "percent": st.column_config.NumberColumn("Utgang per år (%)", min_value=0.0, max_value=100.0,
+                                                         required=True),
+            },
+        )
+        rates_save, rates_reset = st.columns(2)
+        if rates_save.button("Lagre utgangsrater", key="p_rates_save"):
+            _save(projection.save_rates, edited_rates, "p_rates_version", "Utgangsratene er lagret.", "utgangsrater")
+        if rates_reset.button("Tilbakestill utgangsrater", key="p_rates_reset"):
+            _reset(projection.reset_rates, "p_rates_version", "Utgangsratene er tilbakestilt til standard.",
+                   "utgangsrater")

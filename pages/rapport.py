@@ -5,9 +5,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from kompetanse import export, formatting, settings, units
+from kompetanse import access, audit, export, formatting, settings, units
 from kompetanse.suppression import explain
-from ui import data, filters
+from ui import auth, data, filters
 
 ALL = ""  # the select box's whole organisation
 CHOICES = {"xlsx": ("xlsx",), "pptx": ("pptx",), "begge": ("xlsx", "pptx")}
@@ -25,11 +25,13 @@ st.caption(
     "aldersfordeling, pensjon, turnover, kompetanse og tiltak, med diagrammer som kan redigeres."
 )
 
-options = [ALL, *units.ordered_for_display(tree)]
+viewer = chosen.access
+options = [ALL, *chosen.unit_choices]  # only the units this user may see
 default_unit = chosen.chosen_units[0] if len(chosen.chosen_units) == 1 else ALL
 unit = st.selectbox(
     "Enhet", options, index=options.index(default_unit), key="rapport_enhet",
-    format_func=lambda code: "Hele organisasjonen" if code == ALL else labels.get(code, code),
+    format_func=lambda code: (export.ALL_UNITS_LABEL if viewer.allowed_units is None else export.ALLOWED_UNITS_LABEL)
+    if code == ALL else labels.get(code, code),
     help="Rapporten tar med enheten og alle enheter under den.",
 )
 as_of = st.date_input(
@@ -47,10 +49,12 @@ if st.button("Lag rapport", type="primary", key="rapport_lag"):
         with tempfile.TemporaryDirectory() as folder, data.busy() as con:
             paths = export.build_files(
                 con, CHOICES[choice], Path(folder), unit=unit or None, as_of=as_of,
-                progress=lambda fraction, text: bar.progress(fraction, text=text),
+                progress=lambda fraction, text: bar.progress(fraction, text=text), allowed=viewer.allowed_units,
             )
             st.session_state["rapport_filer"] = (wanted, [(p.name, p.suffix[1:], p.read_bytes()) for p in paths])
         bar.progress(1.0, text="Ferdig")
+        auth.log(viewer, audit.EXPORT, access.scope_units(tree, [unit] if unit else [], viewer),
+                 f"{'+'.join(CHOICES[choice])}, enhet {unit or 'alle'}, per {as_of.isoformat()}")
     except export.ExportError as exc:
         bar.empty()
         st.error(str(exc))

@@ -5,9 +5,9 @@ import duckdb
 import plotly.graph_objects as go
 import streamlit as st
 
-from kompetanse import costs, formatting, plan_edit, settings, store, units
+from kompetanse import audit, costs, formatting, funding, goals, plan_edit, settings, store
 from kompetanse.rules import CATEGORIES, HORIZONS, MAIN_TASKS
-from ui import data, filters, render
+from ui import auth, data, filters, render
 
 chosen = filters.current()
 db = data.runner()
@@ -59,9 +59,9 @@ st.caption(
     "Legg til, endre eller slett rader og trykk «Lagre endringer». Alt lagres samlet, eller ingenting "
     "hvis noe er ugyldig. Kostnaden regnes ut når endringene er lagret."
 )
-tree = units.tree(db)
-known_units = list(tree["unit_code"])
+known_units = list(chosen.unit_choices)  # only the units this user may see can get measures
 editor_key = f"tiltak_editor_{plan_edit.active_import_id(con)}"
+goal_choices = goals.goal_options(goals.lines(db))
 money = {"min_value": 0.0, "step": 1.0, "default": 0.0}
 edited = st.data_editor(
     plan_edit.editor_frame(lines),
@@ -96,6 +96,15 @@ edited = st.data_editor(
         "status": st.column_config.TextColumn("Status"),
         "responsible": st.column_config.TextColumn("Ansvarlig"),
         "comment": st.column_config.TextColumn("Kommentar", width="medium"),
+        "funding_source": st.column_config.SelectboxColumn(
+            "Finansiering", options=list(funding.SOURCES), format_func=funding.SOURCES.get,
+        ),
+        "funding_applied": st.column_config.NumberColumn("Søkt (kr)", min_value=0.0, step=1.0),
+        "funding_granted": st.column_config.NumberColumn("Innvilget (kr)", min_value=0.0, step=1.0),
+        "goal_id": st.column_config.SelectboxColumn(
+            "Mål", options=list(goal_choices), format_func=lambda g: goal_choices.get(g, g),
+            help="Målet tiltaket hører til (siden Mål og strategi).",
+        ),
     },
 )
 
@@ -105,7 +114,8 @@ if save_column.button("Lagre endringer", type="primary"):
         st.info("Ingen endringer å lagre.")
     else:
         try:
-            result = plan_edit.save(con, edited, known_units, chosen.data_date or scope.as_of, scope.units)
+            result = plan_edit.save(con, edited, known_units, chosen.data_date or scope.as_of, scope.units,
+                                    known_goals=list(goal_choices))
         except plan_edit.PlanEditError as exc:
             st.error("Endringene ble ikke lagret. Rett opp dette og prøv igjen:\n\n"
                      + "\n".join(f"- {problem}" for problem in exc.problems))
@@ -113,6 +123,7 @@ if save_column.button("Lagre endringer", type="primary"):
             st.error(f"Endringene ble ikke lagret: {str(exc).splitlines()[0]}")
         else:
             data.data_changed()
+            auth.log(chosen.access, audit.PLAN_SAVE, scope.units, f"{result.rows} tiltak, import {result.import_id}")
             st.session_state["tiltak_undo"] = result.previous_import_id
             st.session_state["tiltak_message"] = f"Lagret: {formatting.number(result.rows)} tiltak i planen."
             st.rerun()
@@ -125,6 +136,7 @@ if undo_to is not None and undo_column.button("Angre siste lagring"):
         st.error(f"Kunne ikke angre: {str(exc).splitlines()[0]}")
     else:
         data.data_changed()
+        auth.log(chosen.access, audit.PLAN_UNDO, scope.units, f"import {undo_to} er aktiv igjen")
         st.session_state["tiltak_undo"] = None
         st.session_state["tiltak_message"] = "Siste lagring er angret; forrige versjon av planen er tilbake."
         st.rerun()
@@ -158,3 +170,11 @@ st.dataframe(
 st.caption("Ettårsplanens kostnad for enheten delt på årsverkene i enheten og enhetene under den. "
            "For enheter med færre enn " + f"{k} ansatte vises ikke kostnad per årsverk.")
 render.hidden_note(per_fte)
+
+st.subheader("Kostnad og finansiering")
+funded = funding.by_source(db, scope.units)
+st.metric("Ufinansiert per år", formatting.kroner(funding.unfunded_total(funded)),
+          help="Summen over tiltakene av kostnad minus innvilget beløp (minst 0).")
+st.dataframe(funding.display_table(funded), hide_index=True, width="stretch")
+st.caption("Kostnad per år: ettårsplanens kostnad og femårsplanens årlige kostnad. Ufinansiert = kostnad − innvilget "
+           "per tiltak (minst 0); et tiltak uten innvilget beløp er ufinansiert.")

@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from kompetanse import catalog, formatting, history, units
+from kompetanse import access, catalog, formatting, history, units
 from kompetanse.metrics import Scope
 from ui import data
 
@@ -28,10 +28,13 @@ class Filters:
     chosen_units: tuple[str, ...]  # as chosen (empty: all)
     data_date: date | None
     unit_names: dict[str, str]
+    access: access.Access = access.OPEN  # who is looking: the units they may see, what they may change
+    unit_choices: tuple[str, ...] = ()  # the units this user may choose, each after its parent
 
     @property
     def description(self) -> str:
-        where = ", ".join(self.unit_names.get(u, u) for u in self.chosen_units) or "Hele organisasjonen"
+        everything = "Hele organisasjonen" if self.access.allowed_units is None else "Enhetene du har tilgang til"
+        where = ", ".join(self.unit_names.get(u, u) for u in self.chosen_units) or everything
         return f"{where} per {formatting.day(self.scope.as_of)}"
 
 
@@ -50,7 +53,7 @@ def _notice(text: str) -> None:
 
 
 def _from_url(default_date: date, unit_codes: list[str], levels: list[str], professions: list[str],
-              types: list[str]) -> None:
+              types: list[str], restricted: bool = False) -> None:
     """Seed the widgets from the URL once per session; unknown values fall back with a notice."""
     if st.session_state.get("_filters_seeded"):
         return
@@ -79,21 +82,30 @@ def _from_url(default_date: date, unit_codes: list[str], levels: list[str], prof
         wanted = _list_param(q_key)
         valid = [v for v in wanted if v in known]
         for unknown in (v for v in wanted if v not in known):
-            _notice(f"{what} «{unknown}» i lenken finnes ikke og er utelatt.")
+            if restricted and key == "f_units":  # the same words whether the unit exists or not
+                _notice(f"Du har ikke tilgang til enheten «{unknown}» i lenken; den er utelatt.")
+            else:
+                _notice(f"{what} «{unknown}» i lenken finnes ikke og er utelatt.")
         _init_state(key, valid)
 
 
-def sidebar() -> Filters:
-    """Draw the shared sidebar and return the chosen scope."""
+def sidebar(viewer: access.Access = access.OPEN) -> Filters:
+    """Draw the shared sidebar and return the chosen scope, within the units `viewer` may see."""
     db = data.runner()
     tree = units.tree(db)
     unit_labels = units.labels(tree)
-    order = units.ordered_for_display(tree)
-    levels = [lvl for lvl in LEVEL_LABELS if lvl in set(tree["level"])]
+    order = access.visible_order(tree, viewer)
+    visible = access.visible_tree(tree, viewer)
+    levels = [lvl for lvl in LEVEL_LABELS if lvl in set(visible["level"])]
     professions = catalog.professions(db)
     types = catalog.employment_types(db)
     default_date = history.data_date(db) or date.today()
-    _from_url(default_date, order, levels, professions, types)
+    _from_url(default_date, order, levels, professions, types, restricted=viewer.allowed_units is not None)
+    allowed_choices = set(order)
+    if any(c not in allowed_choices for c in st.session_state.get("f_units", [])):  # an edited request
+        st.session_state["f_units"] = [c for c in st.session_state["f_units"] if c in allowed_choices]
+    if st.session_state.get("f_level", ALL_LEVELS) not in (ALL_LEVELS, *levels):
+        st.session_state["f_level"] = ALL_LEVELS
 
     sb = st.sidebar
     sb.header("Utvalg")
@@ -105,7 +117,7 @@ def sidebar() -> Filters:
         "Organisasjonsnivå", [ALL_LEVELS, *levels], key="f_level",
         format_func=lambda v: LEVEL_LABELS.get(v, v),
     )
-    level_codes = tree.loc[tree["level"] == level, "unit_code"] if level != ALL_LEVELS else tree["unit_code"]
+    level_codes = visible.loc[visible["level"] == level, "unit_code"] if level != ALL_LEVELS else visible["unit_code"]
     options = [c for c in order if c in set(level_codes) or c in st.session_state["f_units"]]
     chosen = sb.multiselect(
         "Enheter", options, key="f_units", format_func=lambda c: unit_labels.get(c, c),
@@ -119,15 +131,15 @@ def sidebar() -> Filters:
         sb.warning(text)
 
     _to_url(as_of, level, chosen, chosen_professions, chosen_types, default_date)
-    expanded = units.descendants(tree, chosen) if chosen else None
     scope = Scope(
         as_of=as_of,
-        units=expanded,
+        units=access.scope_units(tree, chosen, viewer),  # the chosen subtrees within the allowed units
         professions=tuple(chosen_professions) or None,
         employment_types=tuple(chosen_types) or None,
     )
     names = dict(zip(tree["unit_code"], tree["unit_name"], strict=True))
-    return Filters(scope=scope, chosen_units=tuple(chosen), data_date=default_date, unit_names=names)
+    return Filters(scope=scope, chosen_units=tuple(chosen), data_date=default_date, unit_names=names,
+                   access=viewer, unit_choices=tuple(order))
 
 
 def _to_url(as_of: date, level: str, chosen: list[str], professions: list[str], types: list[str],

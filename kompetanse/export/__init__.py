@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Literal
 
 from kompetanse import store
-from kompetanse.export.pack import ExportError, Progress, UnknownUnit, gather
+from kompetanse.export.pack import (
+    ALL_UNITS_LABEL,
+    ALLOWED_UNITS_LABEL,
+    ExportError,
+    NoAccess,
+    Progress,
+    UnknownUnit,
+    gather,
+)
 
 Format = Literal["xlsx", "pptx"]
 FORMATS: tuple[Format, ...] = ("xlsx", "pptx")
@@ -25,7 +33,10 @@ MIME_TYPES: dict[Format, str] = {
 FORMAT_LABELS: dict[Format, str] = {"xlsx": "Excel (arbeidsbok)", "pptx": "PowerPoint (presentasjon)"}
 ALL_UNITS_FILE_PART = "alle"
 
-__all__ = ["ExportError", "UnknownUnit", "build", "build_files", "check_writable", "file_name"]
+__all__ = [
+    "ALLOWED_UNITS_LABEL", "ALL_UNITS_LABEL", "ExportError", "NoAccess", "UnknownUnit", "build", "build_files",
+    "check_writable", "file_name",
+]
 
 
 def file_name(unit: str | None, as_of: date, fmt: Format) -> str:
@@ -75,8 +86,12 @@ def build(
     unit: str | None,
     as_of: date | None,
     progress: Progress | None = None,
+    allowed: tuple[str, ...] | None = None,
 ) -> Path:
-    """Build the pack for `unit` and every unit under it (None: all) as of `as_of` (None: the data date)."""
+    """Build the pack for `unit` and every unit under it (None: all) as of `as_of` (None: the data date).
+
+    `allowed` is the user's allowed unit codes (None: every unit): the pack never shows more, and a
+    unit outside them raises NoAccess."""
     from kompetanse.export import pptx, xlsx  # the writers load only when a pack is built
 
     if fmt not in FORMATS:
@@ -92,7 +107,7 @@ def build(
         if progress is not None:
             progress(0.6 + 0.4 * fraction, text)
 
-    contents = gather(db, unit, as_of, gathering)
+    contents = gather(db, unit, as_of, gathering, allowed)
     writer = xlsx.write if fmt == "xlsx" else pptx.write
     try:
         writer(contents, out, writing)
@@ -111,6 +126,7 @@ def build_files(
     unit: str | None,
     as_of: date,
     progress: Progress | None = None,
+    allowed: tuple[str, ...] | None = None,
 ) -> list[Path]:
     """Build the pack in each format into `folder`, named by file_name; one progress from 0 to 1 over all."""
     paths: list[Path] = []
@@ -121,5 +137,5 @@ def build_files(
                 progress((index + fraction) / len(formats), f"{FORMAT_LABELS[fmt]}: {text}")
 
         paths.append(build(db, fmt, Path(folder) / file_name(unit, as_of, fmt), unit=unit, as_of=as_of,
-                           progress=part))
+                           progress=part, allowed=allowed))
     return paths

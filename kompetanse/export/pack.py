@@ -15,12 +15,13 @@ import math
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import duckdb
 import pandas as pd
 
 from kompetanse import (
+    access,
     ages,
     competence,
     costs,
@@ -39,6 +40,9 @@ from kompetanse.metrics import METRICS_SPEC, Scope
 from kompetanse.rules import AGE_BAND_LABELS
 from kompetanse.suppression import Suppressed, SuppressionSpec, explain, hidden_label, suppress
 
+if TYPE_CHECKING:
+    from kompetanse.export.plan_pack import PlanTables
+
 Progress = Callable[[float, str], None]
 
 # How a column's values are written: person counts ("persons") are the ones small-group rules hide.
@@ -48,6 +52,7 @@ HEADER = "__header__"  # the row key of a column's heading, in a chart's cell re
 TOTAL = "total"  # the row key of total rows
 TOTAL_LABEL = "Totalt"
 ALL_UNITS_LABEL = "Hele organisasjonen"
+ALLOWED_UNITS_LABEL = "Alle enhetene du har tilgang til"
 MAX_CHART_SERIES = 12  # units drawn as their own series in the age-band chart; more: the total only
 MAX_CHART_CATEGORIES = 20  # units (or professions) along a turnover chart's axis
 
@@ -61,6 +66,14 @@ class ExportError(Exception):
 class UnknownUnit(ExportError):
     def __init__(self, code: str) -> None:
         super().__init__(f"ukjent enhet: {code}")
+        self.code = code
+
+
+class NoAccess(ExportError):
+    """The user may not see this unit (said the same way whether the unit exists or not)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(access.NO_ACCESS_UNIT.format(code=code))
         self.code = code
 
 
@@ -227,6 +240,7 @@ class Pack:
     cost_by_unit: Table
     cost_totals: tuple[KeyFigure, ...] = ()
     charts: dict[str, Chart] = field(default_factory=dict)
+    plan: PlanTables | None = None  # goals, placements, funding, the year-over-year comparison (plan_pack.py)
 
 
 # --- Queries once per pack ---------------------------------------------------------------------
@@ -628,18 +642,29 @@ def definitions(k: int) -> tuple[tuple[str, str], ...]:
     )
 
 
-def scope_for(db: store.Db, unit: str | None, as_of: date | None) -> tuple[Scope, str, date | None]:
-    """The pack's scope (the unit and every unit under it), its label and the data date."""
+def scope_for(
+    db: store.Db, unit: str | None, as_of: date | None, allowed: tuple[str, ...] | None = None
+) -> tuple[Scope, str, date | None]:
+    """The pack's scope (the unit and every unit under it, within `allowed`), its label and the data date.
+
+    `allowed` is the user's allowed unit codes (None: all): a unit outside them raises NoAccess
+    (whether it exists or not), and the whole-organisation pack covers the allowed units only.
+    """
     tree = units.tree(db)
     data_date = history.data_date(store.connection_of(db))
     day = as_of or data_date or date.today()
+    viewer = access.Access(user=None, role=None if allowed is None else "leder", allowed_units=allowed)
+    if unit is not None and not viewer.may_see_unit(unit):
+        raise NoAccess(unit)
     if unit is None:
-        return Scope(as_of=day), ALL_UNITS_LABEL, data_date
+        if allowed is None:
+            return Scope(as_of=day), ALL_UNITS_LABEL, data_date
+        return Scope(as_of=day, units=access.scope_units(tree, [], viewer)), ALLOWED_UNITS_LABEL, data_date
     if unit not in set(tree["unit_code"]):
         raise UnknownUnit(unit)
     name = dict(zip(tree["unit_code"], tree["unit_name"], strict=True)).get(unit, unit)
-    subtree = units.descendants(tree, [unit])
-    label = f"{name} ({unit})" + (" med underenheter" if len(subtree) > 1 else "")
+    subtree = access.scope_units(tree, [unit], viewer)
+    label = f"{name} ({unit})" + (" med underenheter" if len(subtree or ()) > 1 else "")
     return Scope(as_of=day, units=subtree), label, data_date
 
 
@@ -659,13 +684,21 @@ def _turnover_totals(db: store.Db, scope: Scope, k: int) -> tuple[KeyFigure, ...
     return tuple(rows)
 
 
-def gather(db: store.Db, unit: str | None, as_of: date | None, progress: Progress | None = None) -> Pack:
-    """Every table and chart of the pack, each figure computed once and passed through suppression."""
+def gather(
+    db: store.Db,
+    unit: str | None,
+    as_of: date | None,
+    progress: Progress | None = None,
+    allowed: tuple[str, ...] | None = None,
+) -> Pack:
+    """Every table and chart of the pack, each figure computed once and passed through suppression.
+
+    `allowed`: the user's allowed unit codes (None: all); every figure is limited to them."""
     step = _stepper(progress, 9)
     memo = db if isinstance(db, MemoRunner) else MemoRunner(db)
     con = store.connection_of(memo)
     step("Leser enhetene")
-    scope, scope_label, data_date = scope_for(memo, unit, as_of)
+    scope, scope_label, data_date = scope_for(memo, unit, as_of, allowed)
     k = settings.min_group_size(con)
     order, names = ages.unit_order(memo)
     meta = Meta(
@@ -699,12 +732,15 @@ def gather(db: store.Db, unit: str | None, as_of: date | None, progress: Progres
     turnover_chart = _turnover_chart(tables["turnover_by_unit"], tables["turnover_by_profession"])
     if turnover_chart is not None:
         charts["turnover"] = turnover_chart
+    from kompetanse.export import plan_pack  # it builds on this module's Table and Chart
+
+    plan = plan_pack.gather_plan(memo, scope, k, names)
     step("Tabellene er klare")
     return Pack(
         meta=meta, key_figures=key_figures, age_bands=age_bands, pyramid=pyramid,
         retirements_per_year=per_year, need=need, turnover_totals=turnover_totals, coverage=coverage,
         measures=measures, cost_per_year=cost_per_year, cost_by_unit=cost_by_unit, cost_totals=cost_totals,
-        charts=charts, **tables,
+        charts=charts, plan=plan, **tables,
     )
 
 

@@ -44,7 +44,13 @@ TITLES = {
     "competence": "Kompetansegap",
     "measures": "Tiltak og kostnader",
     "definitions": "Definisjoner og datagrunnlag",
+    "funding": "Finansiering av tiltakene",
+    "goals": "Mål og status",
+    "placements": "Praksisplasser",
+    "changes": "Endringer fra forrige plan",
 }
+GOAL_ROWS = 12  # goals listed on the slide
+CHANGE_ROWS = 6  # changed measures listed on the slide
 NUMBER_FORMATS: dict[Kind, str] = {
     "persons": "#,##0",
     "percent": "0%",
@@ -327,6 +333,74 @@ def _definitions_slide(prs: Presentation, pack: Pack) -> None:
     _text(slide, lines, MARGIN, Inches(1.1), WIDTH - 2 * MARGIN, Inches(6.1), SMALL_SIZE, spacing=Pt(3))
 
 
+def _funding_slide(prs: Presentation, pack: Pack) -> None:
+    slide = _slide(prs, TITLES["funding"], _subtitle(pack))
+    plan = pack.plan
+    if plan is None or plan.funding.empty:
+        _empty(slide, "Ingen tiltak for enhetene i utvalget.")
+        return
+    table = plan.funding
+    _table(slide, table.columns, [[table.text(r, c) for c in table.columns] for r in table.rows], MARGIN,
+           CONTENT_TOP, WIDTH - 2 * MARGIN, [3, 1, 2, 2, 2, 2])
+    _note(slide, list(table.notes))
+
+
+def _goals_slide(prs: Presentation, pack: Pack) -> None:
+    slide = _slide(prs, TITLES["goals"], _subtitle(pack))
+    plan = pack.plan
+    if plan is None or plan.goals.empty:
+        _empty(slide, "Planen har ingen mål ennå.")
+        return
+    table = plan.goals
+    columns = ["Nr.", "Mål", *[c for c in table.columns if c.endswith("realisert")], "Ansvarlig"]
+    rows = [[table.text(r, c) for c in columns] for r in table.rows[:GOAL_ROWS]]
+    header = [c.removesuffix(" realisert") for c in columns]
+    _table(slide, header, rows, MARGIN, CONTENT_TOP, WIDTH - 2 * MARGIN, [0.5, 7, 1.2, 1.2, 1.3, 2.3],
+           size=SMALL_SIZE, numeric_from=len(columns))
+    more = len(table.rows) - GOAL_ROWS
+    _note(slide, [f"Og {more} mål til (se arbeidsboken)."] if more > 0 else [])
+
+
+def _placements_slide(prs: Presentation, pack: Pack) -> None:
+    slide = _slide(prs, TITLES["placements"], _subtitle(pack))
+    plan = pack.plan
+    if plan is None or plan.placements.empty:
+        _empty(slide, "Ingen praksisplasser for enhetene i utvalget.")
+        return
+    chart = plan.placements_chart
+    _chart(slide, chart, XL_CHART_TYPE.COLUMN_CLUSTERED, MARGIN, CONTENT_TOP, Inches(8.3), CONTENT_HEIGHT,
+           labels=len(chart.categories) <= 6)
+    table = plan.placements
+    last = table.rows[-1]
+    _text(slide, [f"Siste semester i tabellen: {table.text(last, 'Semester')}",
+                  *[(c, table.text(last, c)) for c in table.columns[1:]]],
+          Inches(9.1), CONTENT_TOP, Inches(3.8), Inches(3), BODY_SIZE)
+    _note(slide, list(table.notes))
+
+
+def _changes_slide(prs: Presentation, pack: Pack) -> None:
+    plan = pack.plan
+    title = TITLES["changes"]
+    if plan is None or not plan.comparison_title:
+        slide = _slide(prs, title, _subtitle(pack))
+        _empty(slide, "Ingen år er lukket ennå: lukk planen for et år på siden Mål og strategi.")
+        return
+    slide = _slide(prs, title, f"{plan.comparison_title} · {_subtitle(pack)}")
+    _text(slide, [" · ".join(f"{label}: {count}" for label, count in plan.change_counts)], MARGIN, CONTENT_TOP,
+          WIDTH - 2 * MARGIN, Inches(0.5), BODY_SIZE, bold=True)
+    figures = plan.figures
+    _table(slide, figures.columns, [[figures.text(r, c) for c in figures.columns] for r in figures.rows], MARGIN,
+           CONTENT_TOP + Inches(0.6), Inches(5.6), [3, 1.4, 1.4], size=SMALL_SIZE)
+    changes = plan.changes
+    columns = ["Endring", "Tiltak", "Hva er endret"]
+    rows = [[changes.text(r, c) for c in columns] for r in changes.rows[:CHANGE_ROWS]]
+    if rows:
+        _table(slide, columns, rows, Inches(6.4), CONTENT_TOP + Inches(0.6), Inches(6.4), [1, 2.4, 3],
+               size=SMALL_SIZE, numeric_from=len(columns))
+    more = len(changes.rows) - CHANGE_ROWS
+    _note(slide, [f"Og {more} endringer til (se arbeidsboken)."] if more > 0 else list(changes.notes))
+
+
 def write(pack: Pack, out: Path, progress: Callable[[float, str], None] | None = None) -> Path:
     """Write the deck to `out`."""
     prs = Presentation()
@@ -340,6 +414,10 @@ def write(pack: Pack, out: Path, progress: Callable[[float, str], None] | None =
         ("Turnover", _turnover_slide),
         ("Kompetanse", _competence_slide),
         ("Tiltak", _measures_slide),
+        ("Finansiering", _funding_slide),
+        ("Mål og status", _goals_slide),
+        ("Praksisplasser", _placements_slide),
+        ("Endringer", _changes_slide),
         ("Definisjoner", _definitions_slide),
     ]
     for index, (text, slide) in enumerate(steps):

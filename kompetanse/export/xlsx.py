@@ -32,6 +32,14 @@ SHEET_CONTENTS = {
     "Kompetanse": "kompetansekrav, innehavere og mangler per enhet",
     "Tiltak": "planens tiltak med kostnad, kostnad per planår (diagram) og per enhet",
 }
+# The plan itself (issue 8): funding, goals, practice placements and the year-over-year comparison.
+SHEETS.extend(["Finansiering", "Mål og status", "Praksisplasser", "Endringer"])
+SHEET_CONTENTS.update({
+    "Finansiering": "kostnad mot finansiering per kilde (budsjett, kompetanseløftmidler, prosjektmidler, annet)",
+    "Mål og status": "strategimål og resultatmål med status (i stor, noen eller mindre grad realisert)",
+    "Praksisplasser": "etterspurte, tilbudte og brukte praksisplasser per semester og skoletype, diagram",
+    "Endringer": "tiltak nye, fjernet og endret siden forrige lukkede plan, nøkkeltall da og nå",
+})
 NUMBER_FORMATS: dict[Kind, str] = {
     "persons": "#,##0",
     "number": "0",
@@ -286,6 +294,39 @@ def write(pack: Pack, out: Path, progress: Callable[[float, str], None] | None =
     _add_chart(sheet, pack.charts["cost_per_year"], chart_anchor, k)
     _finish(sheet)
 
+    if pack.plan is not None:
+        step(0.9, "Mål, praksisplasser og finansiering")
+        _plan_sheets(wb, pack)
+
     step(0.95, "Lagrer arbeidsboken")
     wb.save(out)
     return out
+
+
+def _plan_sheets(wb: Workbook, pack: Pack) -> None:
+    """Finansiering, Mål og status, Praksisplasser and Endringer (pack.plan)."""
+    plan = pack.plan
+    assert plan is not None
+    k = pack.meta.k
+    sheet = _sheet(wb, pack, "Finansiering")
+    _write_table(sheet, plan.funding)
+    _finish(sheet)
+
+    sheet = _sheet(wb, pack, "Mål og status")
+    _write_table(sheet, plan.goals)
+    _finish(sheet)
+
+    sheet = _sheet(wb, pack, "Praksisplasser")
+    below = _write_table(sheet, plan.placements)
+    chart_anchor = f"{_chart_column(sheet)}{TABLE_TOP}"
+    _write_table(sheet, plan.placements_by_type, top=max(below, TABLE_TOP + CHART_ROWS + 4) + 1, left=1)
+    _add_chart(sheet, plan.placements_chart, chart_anchor, k)
+    _finish(sheet)
+
+    sheet = _sheet(wb, pack, "Endringer")
+    if plan.comparison_title:
+        counts = ", ".join(f"{label}: {count}" for label, count in plan.change_counts)
+        sheet.ws.cell(row=4, column=1, value=f"{plan.comparison_title}. {counts}.")
+    _write_table(sheet, plan.figures)
+    _write_table(sheet, plan.changes)
+    _finish(sheet)

@@ -87,9 +87,18 @@ def test_a_leader_signs_in_and_sees_only_her_unit(users_app_url: str, page: Page
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
 
 
+def test_a_shared_page_link_opens_that_page_after_sign_in(users_app_url: str, page: Page) -> None:
+    page.goto(f"{users_app_url}/alder")
+    expect(page.get_by_role("heading", name="Logg inn")).to_be_visible()
+    sign_in(page, "kari", PASSWORD)
+    wait_for_app(page, "[data-testid='stPlotlyChart']")
+    expect(page.get_by_role("heading", name="Alder", exact=True)).to_be_visible()
+    assert page.url.split("?")[0].endswith("/alder")
+
+
 def test_a_page_link_outside_the_role_does_not_open_it(users_app_url: str, page: Page) -> None:
     page.goto(f"{users_app_url}/import")
     sign_in(page, "kari", PASSWORD)
-    wait_for_app(page, "[data-testid='stMetric']")
+    expect(metric(page, "Ansatte")).to_have_text(figure(MB_L_HEADCOUNT))  # Oversikt, her own unit
     expect(page.get_by_role("heading", name="Import")).to_have_count(0)
-    expect(metric(page, "Ansatte")).to_have_text(figure(MB_L_HEADCOUNT))
+    expect(page.get_by_role("button", name="Importer")).to_have_count(0)

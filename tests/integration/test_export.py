@@ -29,13 +29,16 @@ ALM_BANDS = {  # the ALM plan's unit charts on 01.12.2023: <20 ... 70+
     "Blodbank Namsos": [0, 0, 1, 0, 3, 0, 0],
     "Medisinsk mikrobiologi": [0, 0, 7, 2, 4, 0, 0],
 }
-SHEETS = ["Forside", "Ansatte og årsverk", "Aldersfordeling", "Pensjon", "Turnover", "Kompetanse", "Tiltak"]
+SHEETS = ["Forside", "Ansatte og årsverk", "Aldersfordeling", "Pensjon", "Turnover", "Kompetanse", "Tiltak",
+          "Finansiering", "Mål og status", "Praksisplasser", "Endringer"]
 SLIDE_TITLES = [
     "Strategisk kompetanseplan", "Nøkkeltall", "Alderspyramide", "Aldersfordeling per enhet",
-    "Pensjon og erstatningsbehov", "Turnover", "Kompetansegap", "Tiltak og kostnader", "Definisjoner og datagrunnlag",
+    "Pensjon og erstatningsbehov", "Turnover", "Kompetansegap", "Tiltak og kostnader", "Finansiering av tiltakene",
+    "Mål og status", "Praksisplasser", "Endringer fra forrige plan", "Definisjoner og datagrunnlag",
 ]
 COUNT_FORMAT = "#,##0"  # the workbook's format for person counts
-NON_PERSON_COLUMNS = {"Krav"}  # a requirement (how many holders a unit needs), not a count of persons
+# A requirement (how many holders a unit needs), a number of measures and a goal's number: not counts of persons.
+NON_PERSON_COLUMNS = {"Krav", "Tiltak", "Nr."}
 
 
 @pytest.fixture(scope="module")

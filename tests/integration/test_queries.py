@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from kompetanse import demo, store
+from kompetanse import demo, goals, plan_versions, store
 
 # A sample value for every named parameter a query may use.
 SAMPLE_PARAMS: dict[str, object] = {
@@ -27,6 +27,18 @@ SAMPLE_PARAMS: dict[str, object] = {
     "age_shift": 0,
     "min_holders": 1,
     "days": 90,
+    "since": None,
+    "action": None,
+    "limit": 100,
+    # closing a year (plan_versions): a version that the demo does not have, and empty lists of rows
+    "version_id": 99,
+    "plan_year": 2099,
+    "closed_at": date(2099, 12, 1),
+    "closed_by": "test",
+    **{f"g_{c}": [] for c in goals.GOAL_COLUMNS},
+    **{f"m_{c}": [] for c in plan_versions.VERSION_MEASURE_COLUMNS},
+    "f_figure": [],
+    "f_value": [],
 }
 QUERY_FILES = sorted(store.QUERIES_DIR.glob("*.sql"))
 PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")

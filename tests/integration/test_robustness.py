@@ -64,7 +64,7 @@ def test_twenty_sessions_read_while_an_import_runs(tmp_path, monkeypatch):
                     seen.append((int(first), int(by_unit)))
                 finally:
                     run.close()
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=session) for _ in range(20)]

@@ -1,0 +1,56 @@
+"""The audit log: who did what, when, in which scope.
+
+The scope is unit codes (or "alle"); the detail names kinds, counts, import ids, formats and dates,
+never anything read from the imported files (no employee ids, names or fødselsnummer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import duckdb
+import pandas as pd
+
+from kompetanse import access, store, users
+
+# The actions the log records (as the Logg page shows them).
+SIGN_IN = "innlogging"
+SIGN_IN_FAILED = "mislykket innlogging"
+SIGN_OUT = "utlogging"
+TIMEOUT = "tidsavbrudd"
+IMPORT = "import"
+ACTIVATE = "aktivering"
+SETTINGS = "innstillinger endret"
+PLAN_SAVE = "tiltak lagret"
+PLAN_UNDO = "tiltak angret"
+EXPORT = "eksport"
+USER_ADD = "bruker lagt til"
+USER_REMOVE = "bruker fjernet"
+USER_GRANT = "tilgang gitt"
+ACTIONS = (
+    SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, TIMEOUT, IMPORT, ACTIVATE, SETTINGS, PLAN_SAVE, PLAN_UNDO, EXPORT,
+    USER_ADD, USER_REMOVE, USER_GRANT,
+)
+COLUMN_LABELS = {"at": "Tidspunkt", "actor": "Hvem", "action": "Hva", "scope": "Enheter", "detail": "Detaljer"}
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    actor: str,
+    action: str,
+    scope: Iterable[str] | None = None,
+    detail: str = "",
+) -> None:
+    """Write one row (its own short transaction on a cursor; cached figures are not touched)."""
+    cursor = con.cursor()
+    with store.transaction(cursor, bump=False):
+        cursor.execute(
+            "insert into audit values ($at, $actor, $action, $scope, $detail)",
+            {"at": users.now(), "actor": actor, "action": action, "scope": access.scope_label(scope),
+             "detail": detail},
+        )
+
+
+def entries(con: duckdb.DuckDBPyConnection, action: str | None = None, limit: int = 1000) -> pd.DataFrame:
+    """The newest rows first: at, actor, action, scope, detail."""
+    return store.run_query(con, "audit_log", {"action": action, "limit": limit})

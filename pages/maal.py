@@ -5,15 +5,18 @@ import duckdb
 import plotly.graph_objects as go
 import streamlit as st
 
-from kompetanse import costs, formatting, goals, plan_versions, settings, store, table_edit
-from ui import data, filters, render
+from kompetanse import audit, costs, formatting, goals, plan_versions, settings, store, table_edit
+from ui import auth, data, filters, render
 
 chosen = filters.current()
 db = data.runner()
 con = data.connection()
 scope = chosen.scope
 k = settings.min_group_size(con)
-signed_in = getattr(getattr(chosen, "access", None), "user", None)  # None: nobody signed in ("ukjent")
+viewer = chosen.access
+signed_in = viewer.user  # None: nobody signed in ("ukjent")
+may_edit = viewer.may("settings")  # the organisation's goals and closing the plan: HR and administrators
+sees_everything = viewer.allowed_units is None
 
 st.title("Mål og strategi")
 st.caption(
@@ -62,65 +65,68 @@ else:
         st.caption(f"{formatting.number(len(loose))} tiltak i utvalget er ikke knyttet til et mål "
                    "(velg mål i kolonnen «Mål» på siden Tiltak og kostnader).")
 
-st.subheader("Rediger mål")
-st.caption(
-    "Legg til, endre eller slett mål og trykk «Lagre mål». Et resultatmål må ha et strategimål som overordnet mål. "
-    "Tomt nummer gir neste ledige. Alt lagres samlet, eller ingenting hvis noe er ugyldig."
-)
-editor_key = f"maal_editor_{goals.active_import_id(con)}"
-edited = st.data_editor(
-    goals.editor_frame(goal_lines),
-    key=editor_key,
-    num_rows="dynamic",
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "goal_id": st.column_config.TextColumn("Nr.", help="Tomt: neste ledige nummer."),
-        "parent_id": st.column_config.TextColumn("Overordnet mål", help="Nr. på strategimålet (for resultatmål)."),
-        "level": st.column_config.SelectboxColumn(
-            "Nivå", options=list(goals.LEVELS), default=goals.RESULT, format_func=goals.LEVELS.get,
-        ),
-        "title": st.column_config.TextColumn("Mål", width="large"),
-        "period_from": st.column_config.NumberColumn("Fra år", format="%d", step=1),
-        "period_to": st.column_config.NumberColumn("Til år", format="%d", step=1),
-        "status": st.column_config.SelectboxColumn(
-            "Status", options=list(goals.STATUSES), format_func=goals.STATUSES.get,
-        ),
-        "evaluation": st.column_config.SelectboxColumn(
-            "Evaluering", options=list(goals.EVALUATION_LEVELS), format_func=goals.EVALUATION_LEVELS.get,
-        ),
-        "responsible": st.column_config.TextColumn("Ansvarlig"),
-        "comment": st.column_config.TextColumn("Kommentar", width="medium"),
-    },
-)
-save_column, undo_column = st.columns(2)
-if save_column.button("Lagre mål", type="primary"):
-    if not table_edit.has_changes(st.session_state.get(editor_key)):
-        st.info("Ingen endringer å lagre.")
-    else:
+if may_edit:
+    st.subheader("Rediger mål")
+    st.caption(
+        "Legg til, endre eller slett mål og trykk «Lagre mål». Et resultatmål må ha et strategimål som overordnet mål. "
+        "Tomt nummer gir neste ledige. Alt lagres samlet, eller ingenting hvis noe er ugyldig."
+    )
+    editor_key = f"maal_editor_{goals.active_import_id(con)}"
+    edited = st.data_editor(
+        goals.editor_frame(goal_lines),
+        key=editor_key,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "goal_id": st.column_config.TextColumn("Nr.", help="Tomt: neste ledige nummer."),
+            "parent_id": st.column_config.TextColumn("Overordnet mål", help="Nr. på strategimålet (for resultatmål)."),
+            "level": st.column_config.SelectboxColumn(
+                "Nivå", options=list(goals.LEVELS), default=goals.RESULT, format_func=goals.LEVELS.get,
+            ),
+            "title": st.column_config.TextColumn("Mål", width="large"),
+            "period_from": st.column_config.NumberColumn("Fra år", format="%d", step=1),
+            "period_to": st.column_config.NumberColumn("Til år", format="%d", step=1),
+            "status": st.column_config.SelectboxColumn(
+                "Status", options=list(goals.STATUSES), format_func=goals.STATUSES.get,
+            ),
+            "evaluation": st.column_config.SelectboxColumn(
+                "Evaluering", options=list(goals.EVALUATION_LEVELS), format_func=goals.EVALUATION_LEVELS.get,
+            ),
+            "responsible": st.column_config.TextColumn("Ansvarlig"),
+            "comment": st.column_config.TextColumn("Kommentar", width="medium"),
+        },
+    )
+    save_column, undo_column = st.columns(2)
+    if save_column.button("Lagre mål", type="primary"):
+        if not table_edit.has_changes(st.session_state.get(editor_key)):
+            st.info("Ingen endringer å lagre.")
+        else:
+            try:
+                result = goals.save(con, edited, chosen.data_date or scope.as_of)
+            except table_edit.TableEditError as exc:
+                st.error("Målene ble ikke lagret. Rett opp dette og prøv igjen:\n\n"
+                         + "\n".join(f"- {problem}" for problem in exc.problems))
+            except (store.StoreError, duckdb.Error) as exc:
+                st.error(f"Målene ble ikke lagret: {str(exc).splitlines()[0]}")
+            else:
+                data.data_changed()
+                auth.log(viewer, audit.SETTINGS, None, f"mål lagret ({result.rows} mål)")
+                st.session_state["maal_undo"] = result.previous_import_id
+                st.session_state["maal_message"] = f"Lagret: {formatting.number(result.rows)} mål i planen."
+                st.rerun()
+    undo_to = st.session_state.get("maal_undo")
+    if undo_to is not None and undo_column.button("Angre siste lagring", key="maal_undo_button"):
         try:
-            result = goals.save(con, edited, chosen.data_date or scope.as_of)
-        except table_edit.TableEditError as exc:
-            st.error("Målene ble ikke lagret. Rett opp dette og prøv igjen:\n\n"
-                     + "\n".join(f"- {problem}" for problem in exc.problems))
-        except (store.StoreError, duckdb.Error) as exc:
-            st.error(f"Målene ble ikke lagret: {str(exc).splitlines()[0]}")
+            goals.undo(con, undo_to)
+        except (LookupError, store.StoreError, duckdb.Error) as exc:
+            st.error(f"Kunne ikke angre: {str(exc).splitlines()[0]}")
         else:
             data.data_changed()
-            st.session_state["maal_undo"] = result.previous_import_id
-            st.session_state["maal_message"] = f"Lagret: {formatting.number(result.rows)} mål i planen."
+            auth.log(viewer, audit.SETTINGS, None, "siste lagring av mål angret")
+            st.session_state["maal_undo"] = None
+            st.session_state["maal_message"] = "Siste lagring er angret; forrige versjon av målene er tilbake."
             st.rerun()
-undo_to = st.session_state.get("maal_undo")
-if undo_to is not None and undo_column.button("Angre siste lagring", key="maal_undo_button"):
-    try:
-        goals.undo(con, undo_to)
-    except (LookupError, store.StoreError, duckdb.Error) as exc:
-        st.error(f"Kunne ikke angre: {str(exc).splitlines()[0]}")
-    else:
-        data.data_changed()
-        st.session_state["maal_undo"] = None
-        st.session_state["maal_message"] = "Siste lagring er angret; forrige versjon av målene er tilbake."
-        st.rerun()
 
 st.subheader("Årlige versjoner av planen")
 st.caption(
@@ -132,23 +138,25 @@ if closed:
     st.dataframe(plan_versions.versions_table(closed), hide_index=True, width="stretch")
 else:
     st.info("Ingen år er lukket ennå.")
-year_column, button_column = st.columns([1, 2])
-year = year_column.number_input("Planår", min_value=1900, max_value=2100, value=scope.as_of.year, step=1,
-                                key="maal_close_year")
-if button_column.button(f"Lukk planen for {int(year)}", key="maal_close"):
-    try:
-        version = plan_versions.close(con, int(year), as_of=chosen.data_date or scope.as_of, closed_by=signed_in)
-    except plan_versions.PlanVersionError as exc:
-        st.error(str(exc))
-    except (store.StoreError, duckdb.Error) as exc:
-        st.error(f"Planen ble ikke lukket: {str(exc).splitlines()[0]}")
-    else:
-        data.data_changed()
-        st.session_state["maal_message"] = (
-            f"Planen for {version.plan_year} er lukket {formatting.day(version.closed_at.date())} av "
-            f"{version.closed_by}: {version.goals} mål og {version.measures} tiltak."
-        )
-        st.rerun()
+if may_edit:
+    year_column, button_column = st.columns([1, 2])
+    year = year_column.number_input("Planår", min_value=1900, max_value=2100, value=scope.as_of.year, step=1,
+                                    key="maal_close_year")
+    if button_column.button(f"Lukk planen for {int(year)}", key="maal_close"):
+        try:
+            version = plan_versions.close(con, int(year), as_of=chosen.data_date or scope.as_of, closed_by=signed_in)
+        except plan_versions.PlanVersionError as exc:
+            st.error(str(exc))
+        except (store.StoreError, duckdb.Error) as exc:
+            st.error(f"Planen ble ikke lukket: {str(exc).splitlines()[0]}")
+        else:
+            data.data_changed()
+            auth.log(viewer, audit.SETTINGS, None, f"planen for {version.plan_year} lukket")
+            st.session_state["maal_message"] = (
+                f"Planen for {version.plan_year} er lukket {formatting.day(version.closed_at.date())} av "
+                f"{version.closed_by}: {version.goals} mål og {version.measures} tiltak."
+            )
+            st.rerun()
 
 if closed:
     st.markdown("**Sammenlign planene**")
@@ -196,11 +204,15 @@ if closed:
         if not status_changes.empty:
             st.markdown("**Mål med endret status**")
             st.dataframe(status_changes, hide_index=True, width="stretch")
-        st.markdown("**Nøkkeltall da og nå (hele organisasjonen)**")
-        st.dataframe(
-            plan_versions.figures_then_now(figures_of(older_id), figures_of(newer_id), k)
-            .rename(columns={"Da": options[older_id], "Nå": options[newer_id]}),
-            hide_index=True, width="stretch",
-        )
-        st.caption(f"Gjeldende plan: nøkkeltall per {formatting.day(scope.as_of)}. Kostnadene er planens sum "
-                   "for hele organisasjonen.")
+        if not sees_everything:
+            st.caption("Nøkkeltall da og nå gjelder hele organisasjonen og vises bare for brukere med tilgang til "
+                       "alle enheter.")
+        else:
+            st.markdown("**Nøkkeltall da og nå (hele organisasjonen)**")
+            st.dataframe(
+                plan_versions.figures_then_now(figures_of(older_id), figures_of(newer_id), k)
+                .rename(columns={"Da": options[older_id], "Nå": options[newer_id]}),
+                hide_index=True, width="stretch",
+            )
+            st.caption(f"Gjeldende plan: nøkkeltall per {formatting.day(scope.as_of)}. Kostnadene er planens sum "
+                       "for hele organisasjonen.")

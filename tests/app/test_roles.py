@@ -436,3 +436,23 @@ def test_with_a_provider_inactivity_signs_out(db, clock):
     assert not at.metric
     assert [t.value for t in at.title] == ["Logg inn"]
     assert ("kari@sykehus.no", audit.TIMEOUT) in [(a, b) for a, b, _, _ in audit_rows(db)]
+
+
+def test_a_leader_cannot_edit_goals_or_close_the_plan_nor_see_organisation_figures(db: Path) -> None:
+    at = signed_in("kari")
+    at.switch_page("pages/maal.py").run()
+    assert not at.exception, at.exception
+    assert not any(b.label == "Lagre mål" for b in at.button)
+    assert not any(b.label.startswith("Lukk planen") for b in at.button)
+    assert any("tilgang til alle enheter" in c.value for c in at.caption)
+
+
+def test_hr_edits_goals_and_closing_the_plan_is_audited(db: Path) -> None:
+    at = signed_in("hanne")
+    at.switch_page("pages/maal.py").run()
+    assert any(b.label == "Lagre mål" for b in at.button)
+    at.number_input(key="maal_close_year").set_value(2031).run()
+    next(b for b in at.button if b.label == "Lukk planen for 2031").click().run()
+    assert not at.exception, at.exception
+    rows = _read(db, "select actor, action, detail from audit where detail like '%lukket%'")
+    assert rows == [("hanne", audit.SETTINGS, "planen for 2031 lukket")]

@@ -51,14 +51,17 @@ def coverage_matrix(frame: pd.DataFrame, value: str = "gap") -> pd.DataFrame:
 
 
 def coverage_labels(frame: pd.DataFrame) -> pd.DataFrame:
-    """The matrix as text: "holders / min" with the gap, e.g. "1 / 3 (mangler 2)"."""
+    """The matrix as text: "holders / min" with the gap, e.g. "1 / 3 (mangler 2)"; "–" where no requirement."""
     labelled = frame.assign(
         label=[
             f"{h} / {m}" + (f" (mangler {g})" if g else "")
             for h, m, g in zip(frame["holders"], frame["min_holders"], frame["gap"], strict=True)
         ]
     )
-    return coverage_matrix(labelled, "label")
+    return coverage_matrix(labelled, "label").fillna(NO_REQUIREMENT)
+
+
+NO_REQUIREMENT = "–"
 
 
 def gaps_by_unit(db: store.Db, scope: Scope) -> pd.DataFrame:

@@ -92,10 +92,10 @@ class ImportOutcome:
 class Preview:
     file: str
     header_row: int
-    recognised: dict[str, str]
+    recognised: dict[str, str]  # header as written -> the accepted Norwegian name it is read as
     unknown: dict[str, str | None]
     missing: list[str]
-    sample: pd.DataFrame
+    sample: pd.DataFrame  # the first rows as text, headed by the accepted Norwegian names
 
 
 # --- column specifications ------------------------------------------------------------------
@@ -856,9 +856,10 @@ def preview_file(path: Path, kind: str = "personnel") -> Preview:
     spec = SPECS[kind]
     raw = _read(path, path.name, spec, max_rows=PREVIEW_ROWS)
     columns, unknown = _match_columns(spec, raw.headers)
-    recognised = {raw.headers[p]: n for n, p in columns.items()}
+    labels = {f.name: f.label for f in spec.fields}
+    recognised = {raw.headers[p]: labels.get(n, n) for n, p in columns.items()}
     sample = pd.DataFrame(
-        {n: raw.data[p].map(lambda v: None if _blank(v) else as_text(v))
+        {labels.get(n, n): raw.data[p].map(lambda v: "" if _blank(v) else as_text(v))
          for n, p in columns.items() if n != NATIONAL_ID}
     ).head(PREVIEW_ROWS)
     return Preview(path.name, raw.header_row, recognised, unknown, _missing_columns(spec, columns), sample)

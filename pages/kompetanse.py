@@ -77,8 +77,7 @@ else:
     education.values.index = competence.display_index(education.values, chosen.unit_names)
     education.hidden.index = education.values.index
     formats = {column: formatting.number for column in education.values.columns}
-    st.dataframe(render.styled(education, formats).relabel_index(
-        ["Ansatte", *education.values.columns[1:]], axis="columns"), width="stretch")
+    st.dataframe(render.styled(education, formats, {"headcount": "Ansatte"}), width="stretch")
     st.caption("Antall personer etter registrert utdanningsnivå. " + explain(k))
 
 st.subheader("Videreutdanning per enhet")
@@ -89,6 +88,5 @@ else:
     further.values.index = competence.display_index(further.values, chosen.unit_names)
     further.hidden.index = further.values.index
     formats = {column: formatting.number for column in further.values.columns}
-    st.dataframe(render.styled(further, formats).relabel_index(
-        ["Ansatte", *further.values.columns[1:]], axis="columns"), width="stretch")
+    st.dataframe(render.styled(further, formats, {"headcount": "Ansatte"}), width="stretch")
     st.caption("Antall personer med videreutdanningen (en person kan ha flere). " + explain(k))

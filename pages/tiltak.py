@@ -163,8 +163,9 @@ st.subheader("Kostnad per årsverk")
 per_fte = costs.by_unit_name(costs.cost_per_fte_table(db, scope, k), chosen.unit_names)
 st.dataframe(
     render.styled(per_fte, {"cost_1y": formatting.kroner, "headcount": formatting.number,
-                            "fte": lambda v: formatting.number(v, 1), "cost_per_fte": formatting.kroner})
-    .relabel_index(["Ettårsplan", "Ansatte", "Årsverk", "Kostnad per årsverk"], axis="columns"),
+                            "fte": lambda v: formatting.number(v, 1), "cost_per_fte": formatting.kroner},
+                  {"cost_1y": "Ettårsplan", "headcount": "Ansatte", "fte": "Årsverk",
+                   "cost_per_fte": "Kostnad per årsverk"}),
     width="stretch",
 )
 st.caption("Ettårsplanens kostnad for enheten delt på årsverkene i enheten og enhetene under den. "

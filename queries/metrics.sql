@@ -95,4 +95,4 @@ select
     cohort_left / nullif(headcount_year_before, 0) as turnover_ks
 from scope
 where is_total or headcount > 0 or headcount_year_before > 0 or leavers_12m > 0
-order by is_total, g_unit, g_profession
+order by is_total, lower(g_unit), g_unit, lower(g_profession), g_profession

@@ -2,4 +2,4 @@
 select profession, count(*) as employments
 from v_employments
 group by profession
-order by profession
+order by lower(profession), profession

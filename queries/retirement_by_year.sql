@@ -64,4 +64,4 @@ select
 from persons p
 full outer join fte f
     on p.is_total = f.is_total and p.profession is not distinct from f.profession and p.year = f.year
-order by is_total, profession, year
+order by is_total, lower(coalesce(p.profession, f.profession)), profession, year

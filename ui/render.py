@@ -25,8 +25,19 @@ def chart(fig: go.Figure, *, key: str | None = None) -> None:
     st.plotly_chart(fig, key=key, config={"displaylogo": False})
 
 
-def styled(suppressed: Suppressed, formats: Mapping[str, Formatter]) -> pd.io.formats.style.Styler:
-    """A table whose numbers keep sorting as numbers but show Norwegian text and "<k" where hidden."""
+def styled(
+    suppressed: Suppressed, formats: Mapping[str, Formatter], labels: Mapping[str, str] | None = None
+) -> pd.io.formats.style.Styler:
+    """A table whose numbers keep sorting as numbers but show Norwegian text and "<k" where hidden.
+
+    `labels` renames columns for the reader (the browser grid ignores a Styler's relabelled headers).
+    """
+    if labels:
+        suppressed = Suppressed(
+            values=suppressed.values.rename(columns=labels), hidden=suppressed.hidden.rename(columns=labels),
+            k=suppressed.k,
+        )
+        formats = {labels.get(column, column): fmt for column, fmt in formats.items()}
     label = hidden_label(suppressed.k)
     numeric = suppressed.values.copy()
     for column in numeric.columns:

@@ -64,6 +64,6 @@ def test_bb_n_coverage_and_expiry_on_the_date_and_the_day_after(db_file):
     assert matrix.loc["Blodbank Namsos (BB-N)", "Blodbank sertifisering"] == "2 / 3 (mangler 1)"
     assert [m.value for m in at.metric] == ["2", "1", "1"]
     # BB-N has four people: the education table shows no figure for it ("<5" behind a hidden value).
-    education = _table(at, "Bachelor", "headcount")
+    education = _table(at, "Bachelor", "Ansatte")
     assert list(education.index) == ["Blodbank Namsos (BB-N)", "Totalt"]
     assert not (education.fillna(-1) > 0).any().any()

@@ -208,7 +208,7 @@ def test_xlsx_title_rows_blank_rows_trailing_blanks_real_dates_and_serials(con, 
     preview = importer.preview_file(path)
     assert preview.header_row == 4
     assert preview.missing == [] and preview.unknown == {}
-    assert preview.recognised["Fødselsdato"] == "birth_date"
+    assert preview.recognised["Fødselsdato"] == "Fødselsdato"
     outcome = importer.import_files(con, [path], snapshot_date=SNAPSHOT)
     assert outcome.rows == 3
     data = employments(con)
@@ -266,7 +266,7 @@ def test_preview_reports_unknown_headers_with_the_closest_name(tmp_path):
     preview = importer.preview_file(path)
     assert preview.unknown == {"Fødselsdto": "Fødselsdato", "Favorittfarge": None}
     assert preview.missing == ["Fødselsdato eller Fødselsnummer"]
-    assert list(preview.sample.columns)[:3] == ["employee_id", "unit_code", "profession"]
+    assert list(preview.sample.columns)[:3] == ["Ansattnr", "Enhet", "Yrkesgruppe"]
     assert len(preview.sample) == 3
 
 

@@ -182,6 +182,14 @@ def _sort_key(values: pd.DataFrame, label: str | None, names: dict[str, str]) ->
     return key
 
 
+def selected_unit(table: CompareTable, rows: Sequence[int]) -> str | None:
+    """The unit code of a selected table row (None for no row or the total row)."""
+    codes = list(table.table.values.index)
+    if not rows or not 0 <= rows[0] < len(codes) or codes[rows[0]] == TOTAL:
+        return None
+    return str(codes[rows[0]])
+
+
 def units_table(db: store.Db, scope: Scope, k: int, chosen: Sequence[str]) -> CompareTable:
     """One row per unit with staff on the date (codes as the index), the chosen indicators, and the total.
 

@@ -93,6 +93,12 @@ with tab_map:
             fig.add_annotation(x=profession, y=unit_label, text=hidden_label(k), showarrow=False)
         fig.update_layout(height=matrix.chart_height, yaxis={"autorange": "reversed"})
         render.chart(fig, key="p_heatmap")
+        st.markdown("**Fra risiko til tiltak**")
+        unit_column, profession_column, go_column = st.columns([2, 2, 1])
+        unit_label = unit_column.selectbox("Enhet", list(matrix.shares.index), key="p_to_unit")
+        profession = profession_column.selectbox("Yrkesgruppe", list(matrix.shares.columns), key="p_to_profession")
+        if go_column.button("Vis tiltak", key="p_to_measures", help="Tiltakene som er planlagt for enheten."):
+            filters.go_to("pages/tiltak.py", unit=chosen.unit_code(unit_label), profession=profession)
         if matrix.any_hidden:
             st.caption(
                 f"Andeler vises bare for grupper med minst {k} personer; mindre grupper står som «{hidden_label(k)}». "

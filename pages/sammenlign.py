@@ -24,12 +24,18 @@ else:
         render.empty()
         st.stop()
     styler = render.styled(compared.table, compared.formats).apply(lambda _: compared.styles(), axis=None)
-    st.dataframe(
+    selection = st.dataframe(
         styler, hide_index=True, width="stretch", key="cmp_table",
         column_config={label: st.column_config.Column(help=compare.indicator(label).help) for label in picked},
+        on_select="rerun", selection_mode="single-row",
     )
-    st.caption(compare.COLOUR_NOTE)
+    st.caption(compare.COLOUR_NOTE + " Velg en rad for å se enhetens tiltak.")
     render.hidden_note(compared.table)
+    picked_unit = compare.selected_unit(compared, selection.selection.rows)
+    if picked_unit is not None:
+        name = chosen.unit_names.get(picked_unit, picked_unit)
+        if st.button(f"Vis tiltakene for {name}", type="primary", key="cmp_to_measures"):
+            filters.go_to("pages/tiltak.py", unit=picked_unit)
 
 st.subheader("Én indikator på tvers av enhetene")
 shown = st.selectbox("Indikator i diagrammet", compare.labels(), index=compare.default_chart_index(), key="cmp_chart")

@@ -18,6 +18,9 @@ base_year = scope.as_of.year
 
 st.title("Tiltak og kostnader")
 st.caption(chosen.description)
+if scope.professions:
+    st.caption("Tiltakene er planlagt per enhet, ikke per yrkesgruppe: yrkesgruppevalget gjelder bare årsverkene "
+               "i kostnad per årsverk. Se i kolonnene Behov og Tiltak hva som gjelder yrkesgruppen.")
 
 message = st.session_state.pop("tiltak_message", None)
 if message:

@@ -31,6 +31,10 @@ class Filters:
     access: access.Access = access.OPEN  # who is looking: the units they may see, what they may change
     unit_choices: tuple[str, ...] = ()  # the units this user may choose, each after its parent
 
+    def unit_code(self, label: str) -> str:
+        """The code of a unit shown by its name (codes shown as themselves)."""
+        return next((code for code, name in self.unit_names.items() if name == label), label)
+
     @property
     def description(self) -> str:
         everything = "Hele organisasjonen" if self.access.allowed_units is None else "Enhetene du har tilgang til"
@@ -101,6 +105,8 @@ def sidebar(viewer: access.Access = access.OPEN) -> Filters:
     types = catalog.employment_types(db)
     default_date = history.data_date(db) or date.today()
     _from_url(default_date, order, levels, professions, types, restricted=viewer.allowed_units is not None)
+    for key, value in st.session_state.pop(PENDING_KEY, {}).items():  # set by go_to() on the page before
+        st.session_state[key] = value
     allowed_choices = set(order)
     if any(c not in allowed_choices for c in st.session_state.get("f_units", [])):  # an edited request
         st.session_state["f_units"] = [c for c in st.session_state["f_units"] if c in allowed_choices]
@@ -157,6 +163,24 @@ def _to_url(as_of: date, level: str, chosen: list[str], professions: list[str], 
                 del st.query_params[key]
         elif st.query_params.get(key) != value:
             st.query_params[key] = value
+
+
+PENDING_KEY = "_pending_filters"
+
+
+def go_to(page: str, *, unit: str | None = None, profession: str | None = None) -> None:
+    """Open another page with the sidebar set to one unit (and profession).
+
+    The sidebar's widgets are drawn before the page, so their state cannot change in this run;
+    the choice waits for the next run, which sidebar() applies before drawing them.
+    """
+    pending: dict[str, object] = {"f_level": ALL_LEVELS}
+    if unit is not None:
+        pending["f_units"] = [unit]
+    if profession is not None:
+        pending["f_professions"] = [profession]
+    st.session_state[PENDING_KEY] = pending
+    st.switch_page(page)
 
 
 def current() -> Filters:

@@ -155,3 +155,16 @@ def test_an_empty_selection_says_so():
     at.date_input(key="f_date").set_value(date(1975, 1, 1)).run()  # before anyone started
     assert not at.exception
     assert any("Ingen data i utvalget" in info.value for info in at.info)
+
+
+def test_from_risk_to_measure_opens_the_units_measures():
+    at = app().run()
+    at.switch_page("pages/pensjon.py").run()
+    at.selectbox(key="p_to_unit").set_value("Fødeavdeling").run()
+    at.selectbox(key="p_to_profession").set_value("jordmor").run()
+    next(b for b in at.button if b.label == "Vis tiltak").click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Tiltak og kostnader"
+    assert at.multiselect(key="f_units").value == ["FOD"]
+    assert at.multiselect(key="f_professions").value == ["jordmor"]
+    assert "Fødeavdeling" in at.caption[0].value

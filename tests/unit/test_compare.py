@@ -116,3 +116,10 @@ def test_competence_gaps_and_training_cost_are_indicators(con: duckdb.DuckDBPyCo
     table = compare.units_table(con, Scope(as_of=D), 0, ["Kompetansegap", "Opplæringskostnad per årsverk"])
     assert table.table.values.at["A", "Kompetansegap"] == 0  # no requirements in this fixture: no gap
     assert table.table.values.at["A", "Opplæringskostnad per årsverk"] == 0
+
+
+def test_a_selected_row_names_its_unit_and_the_total_row_none(con: duckdb.DuckDBPyConnection) -> None:
+    table = compare.units_table(con, Scope(as_of=D), 0, ["Ansatte"])
+    assert compare.selected_unit(table, [0]) == table.unit_codes[0]
+    assert compare.selected_unit(table, [len(table.unit_codes)]) is None  # the total row
+    assert compare.selected_unit(table, []) is None

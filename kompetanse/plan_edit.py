@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,8 +19,9 @@ import pandas as pd
 from kompetanse import costs, formatting, funding, history, store
 from kompetanse.costs import COST_INPUTS, MAIN_TASK_LABELS
 from kompetanse.rules import CATEGORIES, HORIZONS, MAIN_TASKS
-
-EDIT_FILE_NAME = "redigert i appen"
+from kompetanse.table_edit import EDIT_FILE_NAME, SaveResult
+from kompetanse.table_edit import TableEditError as PlanEditError
+from kompetanse.table_edit import blank as _blank
 
 CATEGORY_LABELS: dict[str, str] = {"rekruttering": "Rekruttering", "utvikling": "Utvikling"}
 HORIZON_LABELS: dict[int, str] = {1: "1 år", 5: "5 år"}
@@ -39,28 +39,6 @@ COLUMN_LABELS: dict[str, str] = {
 FUNDING_AMOUNTS = ["funding_applied", "funding_granted"]
 TEXT_COLUMNS = ["need", "measure", "schedule", "status", "responsible", "comment"]
 MEASURE_COLUMNS = history.KIND_TABLES["measures"][1]
-
-
-class PlanEditError(ValueError):
-    """An edit that cannot be saved; `problems` lists each one in Norwegian."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-@dataclass(frozen=True)
-class SaveResult:
-    import_id: int  # the import now active
-    previous_import_id: int | None  # the one active before: what undo brings back
-    rows: int
-    changed: bool  # false when the edit changed nothing
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or (
-        isinstance(value, str) and not value.strip()
-    ) or value is pd.NA or value is pd.NaT
 
 
 def _choice(value: Any, codes: Iterable[str], labels: dict[str, str]) -> str | None:

@@ -278,16 +278,10 @@ def save_rates(con: duckdb.DuckDBPyConnection, edited: pd.DataFrame) -> list[str
     rows, errors = validate_rates(edited)
     if errors:
         return errors
-    cursor = con.cursor()
-    with store.transaction(cursor):
-        cursor.execute("delete from exit_rates")
-        cursor.executemany("insert into exit_rates values (?, ?, ?)", rows)
+    store.save_rule_rows(con, "exit_rates", rows)
     return []
 
 
 def reset_rates(con: duckdb.DuckDBPyConnection) -> None:
     """Back to the default exit rates (KS: about 5 % at 55-60, about 41 % at 65-67)."""
-    cursor = con.cursor()
-    with store.transaction(cursor):
-        cursor.execute("delete from exit_rates")
-        cursor.executemany("insert into exit_rates values (?, ?, ?)", rules.DEFAULT_EXIT_RATES)
+    store.save_rule_rows(con, "exit_rates", rules.DEFAULT_EXIT_RATES)

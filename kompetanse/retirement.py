@@ -273,10 +273,7 @@ def save_rules(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> list[str]
     rows, errors = validate_rules(frame)
     if errors:
         return errors
-    cursor = con.cursor()
-    with store.transaction(cursor):
-        cursor.execute("delete from retirement_rules")
-        cursor.executemany("insert into retirement_rules values (?, ?, ?)", rows)
+    store.save_rule_rows(con, "retirement_rules", rows)
     return []
 
 
@@ -314,8 +311,5 @@ def save_upper_age_limits(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -
     rows, errors = validate_upper_age_limits(frame)
     if errors:
         return errors
-    cursor = con.cursor()
-    with store.transaction(cursor):
-        cursor.execute("delete from upper_age_limits")
-        cursor.executemany("insert into upper_age_limits values (?, ?)", rows)
+    store.save_rule_rows(con, "upper_age_limits", rows)
     return []

@@ -10,7 +10,7 @@ import contextlib
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -385,14 +385,36 @@ def ensure_defaults(con: duckdb.DuckDBPyConnection) -> None:
         if not fetch_value(con, "select count(*) from retirement_rules"):
             reset_retirement_rules(con)
         if not fetch_value(con, "select count(*) from upper_age_limits"):
-            con.executemany("insert into upper_age_limits values (?, ?)", rules.DEFAULT_UPPER_AGE_LIMITS)
+            replace_rule_rows(con, "upper_age_limits", rules.DEFAULT_UPPER_AGE_LIMITS)
         if not fetch_value(con, "select count(*) from exit_rates"):
-            con.executemany("insert into exit_rates values (?, ?, ?)", rules.DEFAULT_EXIT_RATES)
+            replace_rule_rows(con, "exit_rates", rules.DEFAULT_EXIT_RATES)
+
+
+# The editable rule tables and their insert statements (names from here only, never from input).
+RULE_TABLES: dict[str, str] = {
+    "retirement_rules": "insert into retirement_rules values (?, ?, ?)",
+    "upper_age_limits": "insert into upper_age_limits values (?, ?)",
+    "exit_rates": "insert into exit_rates values (?, ?, ?)",
+}
+
+
+def replace_rule_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple]) -> None:
+    """Replace an editable rule table's rows (call inside a transaction)."""
+    con.execute(f"delete from {table}")  # table name from RULE_TABLES only
+    con.executemany(RULE_TABLES[table], list(rows))
+
+
+def save_rule_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple]) -> None:
+    """Replace an editable rule table's rows in one transaction of its own."""
+    if table not in RULE_TABLES:
+        raise ValueError(f"not an editable rule table: {table}")
+    cursor = con.cursor()
+    with transaction(cursor):
+        replace_rule_rows(cursor, table, rows)
 
 
 def reset_retirement_rules(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("delete from retirement_rules")
-    con.executemany("insert into retirement_rules values (?, ?, ?)", rules.DEFAULT_RETIREMENT_RULES)
+    replace_rule_rows(con, "retirement_rules", rules.DEFAULT_RETIREMENT_RULES)
 
 
 def is_empty(con: duckdb.DuckDBPyConnection) -> bool:

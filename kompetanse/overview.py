@@ -72,10 +72,13 @@ def units_at_risk(db: store.Db, scope: Scope, k: int, count: int = 5) -> pd.Data
     Units smaller than k are left out (their figures are hidden).
     """
     frame = metrics.compute(db, scope, by="unit")
+    shown = metrics.suppressed(frame, k)
     units = frame[~frame["is_total"] & (frame["headcount"] >= max(k, 1))].copy()
     if units.empty:
         return pd.DataFrame(columns=["unit", "Grunn", "score"])
-    units["retiring_share"] = units["retiring_within_5y"] / units["headcount"]
+    # A share over a hidden count would give the count away: such a unit is ranked by turnover only.
+    retiring_visible = shown.loc[units.index, "retiring_within_5y"].notna()
+    units["retiring_share"] = (units["retiring_within_5y"] / units["headcount"]).where(retiring_visible, 0.0)
     units["turnover"] = units["turnover_12m"].fillna(0)
     units["score"] = units[["retiring_share", "turnover"]].max(axis=1)
     top = units.sort_values(["score", "unit"], ascending=[False, True]).head(count)

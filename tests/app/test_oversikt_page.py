@@ -101,3 +101,11 @@ def test_empty_selection_says_so_in_words():
     at.date_input(key="f_date").set_value(date(1975, 1, 1)).run()
     assert any("Ingen ansatte" in i.value for i in at.info)
     assert not at.metric
+
+
+def test_units_at_risk_never_give_a_hidden_count_away(db):
+    at = app().run()
+    reasons = dict(zip(at.dataframe[0].value["Enhet"], at.dataframe[0].value["Grunn"], strict=True))
+    # Blodbank Levanger: 7 people, 1 reaching retirement age (a hidden count): not ranked on that share.
+    assert "Blodbank Levanger" not in reasons
+    assert reasons["Fødeavdeling"] == "17 % når pensjonsalder innen 5 år"

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -263,3 +263,43 @@ def table_rows(table: Locator) -> list[list[str]]:
     return table.locator("table").first.evaluate(
         "t => [...t.querySelectorAll('tbody tr')].map(r => [...r.querySelectorAll('td')].map(c => c.textContent))"
     )
+
+
+KEY_PAUSE_MS = 40  # between arrow keys in a data editor, so that the grid follows each one
+FOCUS_ATTEMPTS = 5
+
+
+def edit_cell(grid: Locator, column: int, row: int, value: str) -> None:
+    """Put `value` into a cell of an st.data_editor (a glide-data-grid canvas) and commit it with Enter.
+
+    `column` and `row` count as the grid does: column 0 is the row-marker column of an editor with
+    num_rows="dynamic", then the visible columns in order; row 0 is the first data row. The grid keeps
+    an accessible table of the cells in view (td id "glide-cell-COLUMN-ROW", aria-selected on the
+    chosen one): focusing a cell there selects it, the arrow keys move the selection (scrolling the
+    grid), Enter opens the cell's overlay editor (input.gdg-input), and Enter there commits the value.
+    """
+    page = grid.page
+    grid.scroll_into_view_if_needed()
+    selected = grid.locator("td[aria-selected='true']")
+    for attempt in range(FOCUS_ATTEMPTS):  # a grid still settling after a rerun may miss the first focus
+        grid.locator("#glide-cell-1-0").focus()
+        try:
+            expect(selected).to_have_attribute("id", "glide-cell-1-0", timeout=1000)
+            break
+        except AssertionError:
+            if attempt == FOCUS_ATTEMPTS - 1:
+                raise
+    for key, count in (("ArrowRight", column - 1), ("ArrowDown", row)):
+        for _ in range(count):
+            page.keyboard.press(key)
+            page.wait_for_timeout(KEY_PAUSE_MS)
+    expect(selected).to_have_attribute("id", f"glide-cell-{column}-{row}")
+    page.keyboard.press("Enter")
+    editor = page.locator("input.gdg-input, textarea.gdg-input").first
+    expect(editor).to_be_focused()
+    # fill, not typing: keys typed while the overlay editor settles can be lost; check before committing
+    editor.fill(value)
+    expect(editor).to_have_value(value)
+    editor.press("Enter")
+    expect(editor).to_have_count(0)
+    expect(grid.locator(f"#glide-cell-{column}-{row}")).to_have_text(value)

@@ -189,6 +189,8 @@ def editor_frame(goals: pd.DataFrame) -> pd.DataFrame:
     frame = goals.reindex(columns=GOAL_COLUMNS).reset_index(drop=True)
     for column in ("period_from", "period_to"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+    text = ["parent_id", "title", "responsible", "comment"]  # empty shows empty, not "None"
+    frame[text] = frame[text].astype(object).where(frame[text].notna(), "")
     return frame
 
 

@@ -226,6 +226,8 @@ def editor_frame(lines: pd.DataFrame) -> pd.DataFrame:
     frame = lines.reindex(columns=EDITOR_COLUMNS).reset_index(drop=True)
     frame["cost"] = [formatting.kroner(c) for c in lines["cost"]] if not lines.empty else pd.Series(dtype=str)
     frame["horizon"] = frame["horizon"].astype("Int64")
+    # An empty text cell shows empty, not as "None" (saving reads "" as blank again).
+    frame[TEXT_COLUMNS] = frame[TEXT_COLUMNS].astype(object).where(frame[TEXT_COLUMNS].notna(), "")
     return frame
 
 

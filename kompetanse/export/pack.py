@@ -669,10 +669,7 @@ def scope_for(
 
 
 def _key_figures(db: store.Db, scope: Scope, k: int) -> tuple[KeyFigure, ...]:
-    figures = [KeyFigure(f.label, f.value, f.delta or "") for f in overview.key_figures(db, scope, k)]
-    cost = costs.planned_cost(db, scope.units, 0)
-    figures.append(KeyFigure("Planlagt opplæringskostnad (ettårsplan)", formatting.kroner(cost), ""))
-    return tuple(figures)
+    return tuple(KeyFigure(f.label, f.value, f.delta or "") for f in overview.key_figures(db, scope, k))
 
 
 def _turnover_totals(db: store.Db, scope: Scope, k: int) -> tuple[KeyFigure, ...]:

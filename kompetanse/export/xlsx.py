@@ -209,10 +209,7 @@ def _front(ws: Worksheet, pack: Pack) -> None:
         cell.alignment = Alignment(horizontal="left")
         if number_format:
             cell.number_format = number_format
-    row = 3 + len(rows) + 1
-    ws.cell(row=row, column=1, value="Små grupper").font = BOLD
-    ws.cell(row=row, column=2, value=meta.suppression_text).alignment = WRAP
-    row += 2
+    row = 3 + len(rows) + 1  # the small-group rule is among the definitions below
     ws.cell(row=row, column=1, value="Definisjoner").font = TITLE_FONT
     for offset, (term, text) in enumerate(meta.definitions, start=1):
         ws.cell(row=row + offset, column=1, value=term).font = BOLD

@@ -214,13 +214,36 @@ def _panel_title(table: Suppressed, unit: str) -> str:
     return f"{name} ({_label(table, unit, TOTAL_LABEL)})"
 
 
+MAX_PANELS = 24  # more panels than this are unreadable (and slow to draw): the largest units are drawn
+
+
+def panel_units(bands: BandsTable, max_panels: int = MAX_PANELS) -> list[str]:
+    """The units drawn as panels: all of them, or the `max_panels` with the most persons (table order kept)."""
+    table = bands.table
+    unit_rows = [label for label in table.values.index if label != TOTAL]
+    if len(unit_rows) <= max_panels:
+        return unit_rows
+    sizes = pd.to_numeric(table.values.loc[unit_rows, TOTAL_LABEL], errors="coerce").fillna(0)
+    largest = set(sizes.sort_values(ascending=False, kind="stable").index[:max_panels])
+    return [u for u in unit_rows if u in largest]
+
+
+def panels_note(bands: BandsTable, max_panels: int = MAX_PANELS) -> str | None:
+    """Says so when not every unit has a panel."""
+    units_in_table = len(bands.table.values.index) - 1
+    if units_in_table <= max_panels:
+        return None
+    return (f"Diagrammet viser de {max_panels} største av {units_in_table} enheter; tabellen under har alle. "
+            "Velg enheter i menyen for å se andre.")
+
+
 def bands_figure(bands: BandsTable, columns: int = 3) -> go.Figure:
     """One panel per unit (shared y-axis): bars per band; hidden counts get a "<k" label, no bar.
 
     A unit too small to show anything gets an empty panel whose title says "<k".
     """
     table = bands.table
-    unit_rows = [label for label in table.values.index if label != TOTAL]
+    unit_rows = panel_units(bands)
     count = max(len(unit_rows), 1)
     columns = min(columns, count)
     rows = math.ceil(count / columns)

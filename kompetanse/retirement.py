@@ -161,6 +161,9 @@ def has_hidden_in_chart(table: Suppressed) -> bool:
 # --- Share retiring within 5 years, unit x profession ----------------------------------------
 
 
+MAX_HEATMAP_UNITS = 40  # more rows than this are unreadable in one heat map
+
+
 @dataclass(frozen=True)
 class ShareMatrix:
     """Units (rows) x professions (columns): the share retiring within 5 years, NaN where blank."""
@@ -169,6 +172,14 @@ class ShareMatrix:
     text: pd.DataFrame  # "12 %", "<k" for a small group, "" where no one works
     any_hidden: bool = False
     hidden_cells: tuple[tuple[str, str], ...] = ()  # (unit label, profession) shown as "<k"
+    units_left_out: int = 0  # units beyond MAX_HEATMAP_UNITS (the smallest) not drawn
+
+    @property
+    def note(self) -> str | None:
+        if not self.units_left_out:
+            return None
+        return (f"Kartet viser de {MAX_HEATMAP_UNITS} største enhetene; {self.units_left_out} mindre er utelatt. "
+                "Velg enheter eller et organisasjonsnivå i menyen for å se dem.")
 
     @property
     def empty(self) -> bool:
@@ -192,6 +203,9 @@ def share_matrix(db: store.Db, scope: Scope, k: int, unit_names: Mapping[str, st
     groups = retiring_shares(db, scope)
     if groups.empty:
         return ShareMatrix(pd.DataFrame(), pd.DataFrame())
+    sizes = groups.groupby("unit")["headcount"].sum().sort_values(ascending=False, kind="stable")
+    left_out = max(0, len(sizes) - MAX_HEATMAP_UNITS)
+    groups = groups[groups["unit"].isin(sizes.index[:MAX_HEATMAP_UNITS])].reset_index(drop=True)
     shown = suppress(groups, SuppressionSpec(size="headcount", rates=["share"]), k)
     groups["shown"] = pd.to_numeric(shown.values["share"], errors="coerce")
     groups["text"] = [
@@ -208,6 +222,7 @@ def share_matrix(db: store.Db, scope: Scope, k: int, unit_names: Mapping[str, st
         text=text.reindex_like(shares).fillna(""),
         any_hidden=bool(len(small)),
         hidden_cells=tuple(zip(small["unit_label"], small["profession"], strict=True)),
+        units_left_out=left_out,
     )
 
 

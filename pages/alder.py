@@ -36,6 +36,9 @@ if bands.empty:
 else:
     render.chart(ages.bands_figure(bands), key="alder_enheter")
     st.caption(f"Søyler for skjulte tall er utelatt og merket «<{k}».")
+    note = ages.panels_note(bands)
+    if note:
+        st.caption(note)
     st.dataframe(
         render.styled(bands.table, ages.BAND_FORMATS), hide_index=True, width="stretch", key="alder_tabell"
     )

@@ -89,10 +89,14 @@ with tab_map:
             colorbar={"tickformat": ".0%", "title": {"text": "Andel"}}, hoverongaps=False,
             hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
         ))
-        for unit_label, profession in matrix.hidden_cells:
-            fig.add_annotation(x=profession, y=unit_label, text=hidden_label(k), showarrow=False)
-        fig.update_layout(height=matrix.chart_height, yaxis={"autorange": "reversed"})
+        fig.update_layout(  # all "<k" labels in one call: one add_annotation each is quadratic
+            annotations=[{"x": profession, "y": unit_label, "text": hidden_label(k), "showarrow": False}
+                         for unit_label, profession in matrix.hidden_cells],
+            height=matrix.chart_height, yaxis={"autorange": "reversed"},
+        )
         render.chart(fig, key="p_heatmap")
+        if matrix.note:
+            st.caption(matrix.note)
         st.markdown("**Fra risiko til tiltak**")
         unit_column, profession_column, go_column = st.columns([2, 2, 1])
         unit_label = unit_column.selectbox("Enhet", list(matrix.shares.index), key="p_to_unit")

@@ -31,7 +31,10 @@ emp as (
     cross join params p
     cross join default_rule dr
     left join retirement_rules r on lower(r.profession) = lower(e.profession)
-    where ($units::varchar[] is null or list_contains($units::varchar[], e.unit_code))
+    -- Only employments that can count: begun by d and not ended before d - 1 year (the rest are
+    -- neither active at d or a year before nor ended inside the window).
+    where e.start_date <= p.d and (e.end_date is null or e.end_date >= p.d0)
+      and ($units::varchar[] is null or list_contains($units::varchar[], e.unit_code))
       and ($professions::varchar[] is null or list_contains($professions::varchar[], e.profession))
       and ($employment_types::varchar[] is null or list_contains($employment_types::varchar[], e.employment_type))
 ),

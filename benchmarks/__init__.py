@@ -1,0 +1,1 @@
+"""The performance benchmark (`python benchmarks/run.py`): synthetic data, timings against baselines."""

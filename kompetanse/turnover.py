@@ -148,16 +148,42 @@ def trend_raw(db: store.Db, scope: Scope, since: date | None = None) -> pd.DataF
 
     Column `point` is the end of each 12-month window; the last point is the reference date.
     """
-    params = {
-        "as_of": scope.as_of,
+    filters = {
         "units": list(scope.units) if scope.units is not None else None,
         "professions": list(scope.professions) if scope.professions is not None else None,
         "employment_types": list(scope.employment_types) if scope.employment_types is not None else None,
-        "since": since,
     }
-    frame = store.run_query(db, "turnover_trend", params)
+    # A year of points per query: each point joins the employments of its window, so the whole
+    # history at once would hold (points x employments) rows in memory.
+    chunks = []
+    for years_back in range(MAX_TREND_YEARS):
+        chunk_end = _years_before(scope.as_of, years_back)
+        chunk_start = _months_before(chunk_end, TREND_CHUNK_MONTHS - 1)
+        if since is not None and chunk_end < since:
+            break
+        params = {**filters, "as_of": chunk_end, "since": max(chunk_start, since) if since else chunk_start}
+        chunk = store.run_query(db, "turnover_trend", params)
+        chunks.append(chunk)
+        if len(chunk) < TREND_CHUNK_MONTHS:  # reached the first recorded leaver (or `since`)
+            break
+    frame = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=["point"])
     frame["point"] = pd.to_datetime(frame["point"]).dt.date
-    return frame.set_index("point", drop=False)
+    return frame.sort_values("point").set_index("point", drop=False)
+
+
+TREND_CHUNK_MONTHS = 12
+MAX_TREND_YEARS = 60
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _months_before(day: date, months: int) -> date:
+    return (pd.Timestamp(day) - pd.DateOffset(months=months)).date()
 
 
 def trend(db: store.Db, scope: Scope, k: int, since: date | None = None) -> Suppressed:

@@ -253,6 +253,10 @@ MIGRATIONS.append(
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+# What a failed statement raises (pages catch this without importing the database driver).
+DatabaseError = duckdb.Error
+
+
 class StoreError(Exception):
     """A problem with the database file that the user can act on (message in Norwegian)."""
 
@@ -398,9 +402,12 @@ RULE_TABLES: dict[str, str] = {
 }
 
 
+RULE_TABLE_DELETES: dict[str, str] = {table: "delete from " + table for table in RULE_TABLES}
+
+
 def replace_rule_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple]) -> None:
     """Replace an editable rule table's rows (call inside a transaction)."""
-    con.execute(f"delete from {table}")  # table name from RULE_TABLES only
+    con.execute(RULE_TABLE_DELETES[table])
     con.executemany(RULE_TABLES[table], list(rows))
 
 

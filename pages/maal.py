@@ -1,7 +1,6 @@
 """Mål og strategi: strategy goals and result goals with their status (goals x status, as the status note
 draws it), the measures linked to them, editing with undo, and the plan's closed yearly versions compared."""
 
-import duckdb
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -107,7 +106,7 @@ if may_edit:
             except table_edit.TableEditError as exc:
                 st.error("Målene ble ikke lagret. Rett opp dette og prøv igjen:\n\n"
                          + "\n".join(f"- {problem}" for problem in exc.problems))
-            except (store.StoreError, duckdb.Error) as exc:
+            except (store.StoreError, store.DatabaseError) as exc:
                 st.error(f"Målene ble ikke lagret: {str(exc).splitlines()[0]}")
             else:
                 data.data_changed()
@@ -119,7 +118,7 @@ if may_edit:
     if undo_to is not None and undo_column.button("Angre siste lagring", key="maal_undo_button"):
         try:
             goals.undo(con, undo_to)
-        except (LookupError, store.StoreError, duckdb.Error) as exc:
+        except (LookupError, store.StoreError, store.DatabaseError) as exc:
             st.error(f"Kunne ikke angre: {str(exc).splitlines()[0]}")
         else:
             data.data_changed()
@@ -147,7 +146,7 @@ if may_edit:
             version = plan_versions.close(con, int(year), as_of=chosen.data_date or scope.as_of, closed_by=signed_in)
         except plan_versions.PlanVersionError as exc:
             st.error(str(exc))
-        except (store.StoreError, duckdb.Error) as exc:
+        except (store.StoreError, store.DatabaseError) as exc:
             st.error(f"Planen ble ikke lukket: {str(exc).splitlines()[0]}")
         else:
             data.data_changed()

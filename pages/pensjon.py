@@ -1,6 +1,5 @@
 """Pensjon og rekruttering: retirements per year, the share retiring within 5 years, the replacement need."""
 
-import duckdb
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -165,7 +164,7 @@ def _save(saver, frame, version_key: str, done: str, what: str) -> None:  # type
     try:
         with data.busy() as con:
             errors = saver(con, frame)
-    except (duckdb.Error, store.StoreError) as exc:
+    except (store.DatabaseError, store.StoreError) as exc:
         errors = [f"Kunne ikke lagre: {str(exc).splitlines()[0]}"]
     if errors:
         st.error("Endringene er ikke lagret:\n\n" + "\n".join(f"- {e}" for e in errors))
@@ -181,7 +180,7 @@ def _reset(resetter, version_key: str, done: str, what: str) -> None:  # type: i
     try:
         with data.busy() as con:
             resetter(con)
-    except (duckdb.Error, store.StoreError) as exc:
+    except (store.DatabaseError, store.StoreError) as exc:
         st.error(f"Kunne ikke tilbakestille: {str(exc).splitlines()[0]}")
         return
     data.data_changed()

@@ -1,7 +1,6 @@
 """Praksisplasser: places for pupils, apprentices and students per semester, unit and school type; asked for,
 offered and used, the gap, the trend over semesters, and editing with undo."""
 
-import duckdb
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -91,7 +90,7 @@ if save_column.button("Lagre praksisplasser", type="primary"):
         except table_edit.TableEditError as exc:
             st.error("Praksisplassene ble ikke lagret. Rett opp dette og prøv igjen:\n\n"
                      + "\n".join(f"- {problem}" for problem in exc.problems))
-        except (store.StoreError, duckdb.Error) as exc:
+        except (store.StoreError, store.DatabaseError) as exc:
             st.error(f"Praksisplassene ble ikke lagret: {str(exc).splitlines()[0]}")
         else:
             data.data_changed()
@@ -102,7 +101,7 @@ undo_to = st.session_state.get("praksis_undo")
 if undo_to is not None and undo_column.button("Angre siste lagring", key="praksis_undo_button"):
     try:
         placements.undo(con, undo_to)
-    except (LookupError, store.StoreError, duckdb.Error) as exc:
+    except (LookupError, store.StoreError, store.DatabaseError) as exc:
         st.error(f"Kunne ikke angre: {str(exc).splitlines()[0]}")
     else:
         data.data_changed()

@@ -1,7 +1,6 @@
 """Tiltak og kostnader: the plan's tables by main task, category and horizon, editable in place,
 with the cost model's figures: cost per line, per year over the five-year horizon, totals and cost per FTE."""
 
-import duckdb
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -122,7 +121,7 @@ if save_column.button("Lagre endringer", type="primary"):
         except plan_edit.PlanEditError as exc:
             st.error("Endringene ble ikke lagret. Rett opp dette og prøv igjen:\n\n"
                      + "\n".join(f"- {problem}" for problem in exc.problems))
-        except (store.StoreError, duckdb.Error) as exc:
+        except (store.StoreError, store.DatabaseError) as exc:
             st.error(f"Endringene ble ikke lagret: {str(exc).splitlines()[0]}")
         else:
             data.data_changed()
@@ -135,7 +134,7 @@ undo_to = st.session_state.get("tiltak_undo")
 if undo_to is not None and undo_column.button("Angre siste lagring"):
     try:
         plan_edit.undo(con, undo_to)
-    except (LookupError, store.StoreError, duckdb.Error) as exc:
+    except (LookupError, store.StoreError, store.DatabaseError) as exc:
         st.error(f"Kunne ikke angre: {str(exc).splitlines()[0]}")
     else:
         data.data_changed()

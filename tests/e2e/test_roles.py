@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from kompetanse import __main__ as cli
+from kompetanse import metrics, store, units
+from kompetanse.metrics import Scope
 
 from .conftest import _require_chromium, figure, metric, normalise, start_server, wait_for_app
 
@@ -27,7 +30,8 @@ def users_app_url(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: 
     folder = Path(tmp_path_factory.mktemp("e2e-roles"))
     db = str(folder / "kompetanse.duckdb")  # the file start_server points the app at
     assert cli.main(["demo", "--db", db]) == 0
-    for name, role, units in (("kari", "leder", "MB-L"), ("hanne", "hr", None)):
+    for name, role, units in (("kari", "leder", "MB-L"), ("hanne", "hr", None), ("klara", "klinikkledelse", "KAK"),
+                              ("ada", "admin", None)):
         monkeypatch_module.setattr("sys.stdin", _Lines(PASSWORD))
         args = ["user", "add", name, "--role", role, "--password-stdin", "--db", db]
         assert cli.main(args + (["--units", units] if units else [])) == 0
@@ -102,3 +106,49 @@ def test_a_page_link_outside_the_role_does_not_open_it(users_app_url: str, page:
     expect(metric(page, "Ansatte")).to_have_text(figure(MB_L_HEADCOUNT))  # Oversikt, her own unit
     expect(page.get_by_role("heading", name="Import")).to_have_count(0)
     expect(page.get_by_role("button", name="Importer")).to_have_count(0)
+
+
+def _expected_headcount(db: str, granted: str | None) -> int:
+    con = store.connect(db)
+    try:
+        scope_units = units.descendants(units.tree(con), [granted]) if granted else None
+        frame = metrics.compute(con, Scope(as_of=AS_OF, units=scope_units), by=None)
+        return int(frame.loc["total", "headcount"])
+    finally:
+        con.close()
+
+
+AS_OF = date(2023, 12, 1)  # the demo's data date
+
+
+@pytest.fixture(scope="module")
+def expected(tmp_path_factory: pytest.TempPathFactory) -> dict[str, int]:
+    """Each role's headcount, computed on a separate demo database with the metrics the app uses."""
+    db = str(Path(tmp_path_factory.mktemp("e2e-roles-expected")) / "demo.duckdb")
+    assert cli.main(["demo", "--db", db]) == 0
+    return {"klara": _expected_headcount(db, "KAK"), "hanne": _expected_headcount(db, None),
+            "ada": _expected_headcount(db, None)}
+
+
+@pytest.mark.parametrize(
+    ("name", "pages_in_menu", "pages_not_in_menu"),
+    [
+        ("klara", ["Sammenlign enheter"], ["Import", "Logg"]),
+        ("hanne", ["Sammenlign enheter", "Import"], ["Logg"]),
+        ("ada", ["Sammenlign enheter", "Import", "Logg"], []),
+    ],
+)
+def test_each_role_sees_its_units_and_its_pages(
+    users_app_url: str, page: Page, expected: dict[str, int], name: str, pages_in_menu: list[str],
+    pages_not_in_menu: list[str],
+) -> None:
+    page.goto(f"{users_app_url}/")
+    sign_in(page, name, PASSWORD)
+    wait_for_app(page, "[data-testid='stMetric']")
+    expect(metric(page, "Ansatte")).to_have_text(figure(expected[name]))
+    nav = page.locator("[data-testid='stSidebarNav']")
+    for title in pages_in_menu:
+        expect(nav.get_by_text(title, exact=True)).to_be_visible()
+    for title in pages_not_in_menu:
+        expect(nav.get_by_text(title, exact=True)).to_have_count(0)
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)

@@ -30,11 +30,11 @@ def users_app_url(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: 
     folder = Path(tmp_path_factory.mktemp("e2e-roles"))
     db = str(folder / "kompetanse.duckdb")  # the file start_server points the app at
     assert cli.main(["demo", "--db", db]) == 0
-    for name, role, units in (("kari", "leder", "MB-L"), ("hanne", "hr", None), ("klara", "klinikkledelse", "KAK"),
+    for name, role, granted in (("kari", "leder", "MB-L"), ("hanne", "hr", None), ("klara", "klinikkledelse", "KAK"),
                               ("ada", "admin", None)):
         monkeypatch_module.setattr("sys.stdin", _Lines(PASSWORD))
         args = ["user", "add", name, "--role", role, "--password-stdin", "--db", db]
-        assert cli.main(args + (["--units", units] if units else [])) == 0
+        assert cli.main(args + (["--units", granted] if granted else [])) == 0
     with start_server(folder) as url:
         yield url
 

@@ -53,7 +53,7 @@ def test_placements_import_with_norwegian_headers_and_spellings(con, tmp_path):
     spring = summary[(summary["semester"] == "Vår 2023") & summary["school_type"].isna()].iloc[0]
     assert (spring["asked"], spring["offered"], spring["used"], spring["gap"]) == (158, 130, 120, 28)
     assert placements.latest(summary)["Semester"] == "Høst 2023"  # the newest with places used
-    assert placements.upcoming(summary) == ["Høst 2024: 204 plasser etterspurt, – tilbudt"]
+    assert placements.upcoming(summary) == ["Høst 2024: 204 plasser etterspurt, ingen tilbudt ennå"]
 
 
 def test_bad_placements_are_all_reported_and_nothing_changes(con, tmp_path):

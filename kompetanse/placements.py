@@ -142,9 +142,12 @@ def upcoming(summary: pd.DataFrame) -> list[str]:
     part = summary[summary["school_type"].isna()]
     done = part[part["used"].notna()]
     after = part[part["semester_order"] > done["semester_order"].max()] if not done.empty else part.iloc[0:0]
-    return [f"{row.semester}: {_count(row.asked)} plasser etterspurt, "
-            + ("ingen tilbudt ennå" if row.offered is None or pd.isna(row.offered) else f"{_count(row.offered)} tilbudt")
+    return [f"{row.semester}: {_count(row.asked)} plasser etterspurt, {_offered(row.offered)}"
             for row in after.itertuples()]
+
+
+def _offered(value: Any) -> str:
+    return "ingen tilbudt ennå" if value is None or pd.isna(value) else f"{_count(value)} tilbudt"
 
 
 # --- editing -----------------------------------------------------------------------------------

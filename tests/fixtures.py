@@ -42,3 +42,23 @@ def database(tmp_path: Path, rows: list[dict[str, object]]) -> duckdb.DuckDBPyCo
     con = store.connect(tmp_path / "t.duckdb")
     load(con, rows)
     return con
+
+
+_DEMO_TEMPLATE: list[Path] = []
+
+
+def demo_copy(path: Path) -> Path:
+    """A demo database at `path`: built once per test process, then copied (each test module may write)."""
+    import shutil
+    import tempfile
+
+    from kompetanse import demo
+
+    if not _DEMO_TEMPLATE:
+        template = Path(tempfile.mkdtemp(prefix="kompetanse-demo-")) / "demo.duckdb"
+        con = store.connect(template)
+        demo.load_demo(con)
+        con.close()
+        _DEMO_TEMPLATE.append(template)
+    shutil.copyfile(_DEMO_TEMPLATE[0], path)
+    return path

@@ -10,7 +10,8 @@ from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 import tests.conftest  # noqa: F401 - the AppTest navigation workaround
-from kompetanse import demo, settings, store
+from kompetanse import settings, store
+from tests.fixtures import demo_copy
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -27,10 +28,7 @@ BANDS = ["<20", "20-29", "30-39", "40-49", "50-59", "60-69", "70+"]
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("alder") / "demo.duckdb"
-    con = store.connect(path)
-    demo.load_demo(con)
-    con.close()
+    path = demo_copy(tmp_path_factory.mktemp("alder") / "demo.duckdb")
     return path
 
 

@@ -6,17 +6,15 @@ from datetime import date
 
 import pytest
 
-from kompetanse import demo, formatting, metrics, store, units
+from kompetanse import formatting, metrics, store, units
 from kompetanse.metrics import Scope
 from tests.app.helpers import app, metric_values
+from tests.fixtures import demo_copy
 
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("oversikt") / "demo.duckdb"
-    con = store.connect(path)
-    demo.load_demo(con)
-    con.close()
+    path = demo_copy(tmp_path_factory.mktemp("oversikt") / "demo.duckdb")
     return path
 
 

@@ -10,8 +10,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kompetanse import demo, retirement, rules, store
+from kompetanse import retirement, rules, store
 from tests.app.helpers import app
+from tests.fixtures import demo_copy
 
 D = date(2023, 12, 1)
 PAGE = "pages/pensjon.py"
@@ -20,10 +21,7 @@ YEAR_TABLE, NEED_TABLE, PARTS_TABLE, RULES_TABLE = 0, 1, 2, 3
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("pensjon") / "demo.duckdb"
-    con = store.connect(path)
-    demo.load_demo(con)
-    con.close()
+    path = demo_copy(tmp_path_factory.mktemp("pensjon") / "demo.duckdb")
     return path
 
 

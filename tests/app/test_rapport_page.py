@@ -12,16 +12,13 @@ from pptx import Presentation
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 import tests.conftest  # noqa: F401 - the AppTest navigation workaround
-from kompetanse import demo, store
 from tests.app.helpers import app
+from tests.fixtures import demo_copy
 
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("rapport") / "demo.duckdb"
-    con = store.connect(path)
-    demo.load_demo(con)
-    con.close()
+    path = demo_copy(tmp_path_factory.mktemp("rapport") / "demo.duckdb")
     return path
 
 

@@ -15,9 +15,10 @@ from pptx import Presentation
 from pptx.util import Inches, Pt
 
 from kompetanse import __main__ as cli
-from kompetanse import costs, demo, export, metrics, retirement, settings, store, units
+from kompetanse import costs, export, metrics, retirement, settings, store, units
 from kompetanse.metrics import BAND_COLUMNS, Scope
 from kompetanse.suppression import explain
+from tests.fixtures import demo_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = date(2023, 12, 1)
@@ -43,10 +44,7 @@ NON_PERSON_COLUMNS = {"Krav", "Tiltak", "Nr."}
 
 @pytest.fixture(scope="module")
 def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("export") / "demo.duckdb"
-    con = store.connect(path)
-    demo.load_demo(con)
-    con.close()
+    path = demo_copy(tmp_path_factory.mktemp("export") / "demo.duckdb")
     return path
 
 

@@ -49,13 +49,16 @@ _DEMO_TEMPLATE: list[Path] = []
 
 def demo_copy(path: Path) -> Path:
     """A demo database at `path`: built once per test process, then copied (each test module may write)."""
+    import atexit
     import shutil
     import tempfile
 
     from kompetanse import demo
 
     if not _DEMO_TEMPLATE:
-        template = Path(tempfile.mkdtemp(prefix="kompetanse-demo-")) / "demo.duckdb"
+        folder = tempfile.mkdtemp(prefix="kompetanse-demo-")
+        atexit.register(shutil.rmtree, folder, True)
+        template = Path(folder) / "demo.duckdb"
         con = store.connect(template)
         demo.load_demo(con)
         con.close()

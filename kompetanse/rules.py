@@ -77,6 +77,18 @@ SQL_MACROS: list[str] = [
         when age < 20 then '<20' when age < 30 then '20-29' when age < 40 then '30-39'
         when age < 50 then '40-49' when age < 60 then '50-59' when age < 70 then '60-69'
         else '70+' end""",
+    # The chosen scope: a null list means "all"; an empty list means "none".
+    """create or replace macro in_scope(unit_code, profession, employment_type, units, professions,
+            employment_types) as
+        (units is null or list_contains(units, unit_code))
+        and (professions is null or list_contains(professions, profession))
+        and (employment_types is null or list_contains(employment_types, employment_type))""",
+    # The retirement age: one age for everyone when set, else the profession's earliest or expected
+    # age, else the default row "*" (DESIGN.md "Retirement").
+    """create or replace macro chosen_retirement_age(fixed_age, mode, earliest, expected, default_earliest,
+            default_expected) as
+        coalesce(fixed_age, case when mode = 'earliest' then coalesce(earliest, default_earliest)
+                                 else coalesce(expected, default_expected) end)""",
     # Training cost of a measure (the ALM plan's lines: 450 x 15 x 1 x 40 = 270 000).
     """create or replace macro training_cost(hourly_rate, participants, hours, sessions, day_rate, days,
             course_fee, travel, other_cost) as

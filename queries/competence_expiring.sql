@@ -5,9 +5,8 @@ with staff as (
     select distinct e.unit_code, e.employee_id
     from v_employments e
     where is_active(e.start_date, e.end_date, $as_of::date)
-      and ($units::varchar[] is null or list_contains($units::varchar[], e.unit_code))
-      and ($professions::varchar[] is null or list_contains($professions::varchar[], e.profession))
-      and ($employment_types::varchar[] is null or list_contains($employment_types::varchar[], e.employment_type))
+      and in_scope(e.unit_code, e.profession, e.employment_type, $units::varchar[],
+          $professions::varchar[], $employment_types::varchar[])
 ),
 latest as (
     select

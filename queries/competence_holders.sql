@@ -11,19 +11,16 @@ staff as (
         e.unit_code,
         e.employee_id,
         bool_or(
-            age_at(e.birth_date, ($as_of::date + interval 5 year)::date) >= coalesce(
-                $retirement_age::integer,
-                case when $retirement_mode = 'earliest' then coalesce(r.earliest_age, dr.earliest_age)
-                     else coalesce(r.expected_age, dr.expected_age) end
+            age_at(e.birth_date, ($as_of::date + interval 5 year)::date) >= chosen_retirement_age($retirement_age::integer, $retirement_mode, r.earliest_age, r.expected_age,
+                dr.earliest_age, dr.expected_age
             )
         ) as retiring_5y
     from v_employments e
     cross join default_rule dr
     left join retirement_rules r on lower(r.profession) = lower(e.profession)
     where is_active(e.start_date, e.end_date, $as_of::date)
-      and ($units::varchar[] is null or list_contains($units::varchar[], e.unit_code))
-      and ($professions::varchar[] is null or list_contains($professions::varchar[], e.profession))
-      and ($employment_types::varchar[] is null or list_contains($employment_types::varchar[], e.employment_type))
+      and in_scope(e.unit_code, e.profession, e.employment_type, $units::varchar[],
+          $professions::varchar[], $employment_types::varchar[])
     group by e.unit_code, e.employee_id
 ),
 held as (

@@ -19,10 +19,8 @@ emp as (
         is_active(e.start_date, e.end_date, p.d) as active_d,
         is_active(e.start_date, e.end_date, p.d0) as active_d0,
         e.end_date > p.d0 and e.end_date <= p.d as ended_in_window,
-        coalesce(
-            $retirement_age::integer,
-            case when $retirement_mode = 'earliest' then coalesce(r.earliest_age, dr.earliest_age)
-                 else coalesce(r.expected_age, dr.expected_age) end
+        chosen_retirement_age($retirement_age::integer, $retirement_mode, r.earliest_age, r.expected_age,
+            dr.earliest_age, dr.expected_age
         ) as retirement_age,
         age_at(e.birth_date, (p.d + interval 1 year)::date) as age_in_1y,
         age_at(e.birth_date, (p.d + interval 5 year)::date) as age_in_5y,
@@ -34,9 +32,8 @@ emp as (
     -- Only employments that can count: begun by d and not ended before d - 1 year (the rest are
     -- neither active at d or a year before nor ended inside the window).
     where e.start_date <= p.d and (e.end_date is null or e.end_date >= p.d0)
-      and ($units::varchar[] is null or list_contains($units::varchar[], e.unit_code))
-      and ($professions::varchar[] is null or list_contains($professions::varchar[], e.profession))
-      and ($employment_types::varchar[] is null or list_contains($employment_types::varchar[], e.employment_type))
+      and in_scope(e.unit_code, e.profession, e.employment_type, $units::varchar[],
+          $professions::varchar[], $employment_types::varchar[])
 ),
 person_scope as (
     select

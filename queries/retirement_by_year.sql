@@ -15,19 +15,17 @@ emp as (
         e.position_pct,
         list_min([
             n for n in range(0, 11)
-            if age_at(e.birth_date, (p.d + to_years(n::integer))::date) >= coalesce(
-                $retirement_age::integer,
-                case when $retirement_mode = 'earliest' then coalesce(r.earliest_age, dr.earliest_age)
-                     else coalesce(r.expected_age, dr.expected_age) end)
+            if age_at(e.birth_date, (p.d + to_years(n::integer))::date) >= chosen_retirement_age(
+                $retirement_age::integer, $retirement_mode, r.earliest_age, r.expected_age,
+                dr.earliest_age, dr.expected_age)
         ]) as first_year
     from v_employments e
     cross join params p
     cross join default_rule dr
     left join retirement_rules r on lower(r.profession) = lower(e.profession)
     where is_active(e.start_date, e.end_date, p.d)
-      and ($units::varchar[] is null or list_contains($units::varchar[], e.unit_code))
-      and ($professions::varchar[] is null or list_contains($professions::varchar[], e.profession))
-      and ($employment_types::varchar[] is null or list_contains($employment_types::varchar[], e.employment_type))
+      and in_scope(e.unit_code, e.profession, e.employment_type, $units::varchar[],
+          $professions::varchar[], $employment_types::varchar[])
 ),
 -- A person counts once per group, in the first year any of their employments reaches the age.
 persons as (

@@ -14,9 +14,8 @@ emp as (
         e.end_date > p.d0 and e.end_date <= p.d as ended_in_window
     from v_employments e
     cross join params p
-    where ($units::varchar[] is null or list_contains($units::varchar[], e.unit_code))
-      and ($professions::varchar[] is null or list_contains($professions::varchar[], e.profession))
-      and ($employment_types::varchar[] is null or list_contains($employment_types::varchar[], e.employment_type))
+    where in_scope(e.unit_code, e.profession, e.employment_type, $units::varchar[],
+        $professions::varchar[], $employment_types::varchar[])
 ),
 person_scope as (
     select

@@ -6,9 +6,8 @@
 with emp as (
     select e.employee_id, e.start_date, e.end_date, e.end_reason
     from v_employments e
-    where ($units::varchar[] is null or list_contains($units::varchar[], e.unit_code))
-      and ($professions::varchar[] is null or list_contains($professions::varchar[], e.profession))
-      and ($employment_types::varchar[] is null or list_contains($employment_types::varchar[], e.employment_type))
+    where in_scope(e.unit_code, e.profession, e.employment_type, $units::varchar[],
+        $professions::varchar[], $employment_types::varchar[])
 ),
 bounds as (
     select

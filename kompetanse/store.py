@@ -250,6 +250,17 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    [
+        # Real exports (issue 11): the occupation code beside the title (STYRK-08 unit group, the first
+        # four digits of a-meldingen's yrkeskode), and leave (permisjon) for FTE excluding leave.
+        "alter table employments add column profession_code varchar",
+        "alter table employments add column leave_pct decimal(6, 2)",
+        "alter table employments add column leave_start date",
+        "alter table employments add column leave_end date",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -18,8 +18,8 @@ import duckdb
 import pandas as pd
 
 from kompetanse import formatting, history, store, table_edit
-from kompetanse.fileformats import fold
 from kompetanse.table_edit import SaveResult, TableEditError, blank, choice, text, whole_number
+from kompetanse.text import fold
 
 KIND = "placements"
 SCHOOL_TYPES: dict[str, str] = {

@@ -20,8 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kompetanse import fileformats, importer, store
-from kompetanse.importer import ImportFailed, RowError
+from kompetanse import importer, store
+from kompetanse.importer import ImportFailed, RowError, check
+from kompetanse.importer import read as fileformats
 
 SNAPSHOT = date(2023, 12, 1)
 PERSONNEL_HEADERS = [
@@ -383,7 +384,7 @@ def test_an_unexpected_parse_exception_becomes_import_failed(con, tmp_path, monk
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(importer, "parse_dates", explode)
+    monkeypatch.setattr(check, "parse_dates", explode)
     errors = import_failed(con, [write_csv(tmp_path / "a.csv", GOOD_ROWS)])
     assert errors == [RowError("a.csv", None, None, "Uventet feil ved lesing av filen (RuntimeError).")]
 

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from kompetanse import importer
-from kompetanse.fileformats import decode_csv, header_key, sniff_delimiter
+from kompetanse.importer.read import decode_csv, sniff_delimiter
+from kompetanse.text import header_key
 
 
 @pytest.mark.parametrize("written", ["Fødselsdato", "fodselsdato", "FØDSELSDATO", "  Fødselsdato  "])
@@ -136,7 +137,7 @@ def test_gender(cell, expected):
 
 
 def test_invalid_gender_message():
-    parse = importer._enum_parser("gender")
+    parse = importer.enum_parser("gender")
     assert parse("X") == (None, "ukjent kjønn: X (gyldige: K, M, Kvinne, Mann)")
 
 

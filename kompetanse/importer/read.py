@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,29 +19,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kompetanse.importer.errors import ImportFailed, RowError
+from kompetanse.importer.fields import KindSpec
+from kompetanse.importer.recognise import header_score
+
 MAX_FILE_BYTES = 200 * 1024 * 1024
 HEADER_SCAN_ROWS = 20
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 CSV_SUFFIXES = (".csv", ".txt")
 SUPPORTED = ".xlsx, .xls, .ods eller .csv"
 
-_FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a", "_": " "})
-
-
 class FileProblem(Exception):
     """The file as a whole cannot be read as a table (message: one Norwegian sentence)."""
 
 
-def fold(text: str) -> str:
-    """Lower case, æ/ø/å and accents folded to ASCII, whitespace trimmed and collapsed."""
-    text = unicodedata.normalize("NFKD", str(text).translate(_FOLD))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(text.lower().split())
-
-
-def header_key(text: str) -> str:
-    """The key headers are matched on: folded, and only letters, digits and % kept."""
-    return re.sub(r"[^a-z0-9%]+", "", fold(text))
 
 
 @dataclass
@@ -312,3 +301,13 @@ def _parse_body_python(body: bytes, ncols: int, delimiter: str, first_line: int)
     if not rows:
         return _empty(ncols), np.arange(0)
     return pd.DataFrame(rows, columns=range(ncols), dtype=object), np.asarray(numbers)
+
+
+def read_file(path: Path, name: str, spec: KindSpec, max_rows: int | None = None) -> RawTable:
+    """The file as a raw grid, its header row found by the kind's headers; ImportFailed with one sentence."""
+    try:
+        return read_table(path, header_score(spec), max_rows=max_rows)
+    except FileProblem as problem:
+        raise ImportFailed([RowError(name, None, None, str(problem))]) from None
+    except Exception as exc:
+        raise ImportFailed([RowError(name, None, None, f"Filen kunne ikke leses ({type(exc).__name__}).")]) from None

@@ -1,0 +1,234 @@
+"""The columns of each import kind: our names, the accepted headers, how each is parsed, the lists' spellings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kompetanse import funding, goals, placements, rules, store
+from kompetanse.text import fold
+
+NATIONAL_ID = "national_id"  # our name of the fødselsnummer column: read, never stored
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # our column name
+    aliases: tuple[str, ...]  # accepted headers; the first is the Norwegian name shown to users
+    parse: str  # text | date | position | amount | count | horizon | enum | national_id
+    noun: str  # for "mangler <noun>"
+    required: bool = False  # the column must be in the file and every row must have a value
+    choices: str | None = None  # name of the ENUMS table for parse == "enum"
+
+    @property
+    def label(self) -> str:
+        return self.aliases[0]
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    kind: str
+    fields: tuple[Field, ...]
+    # Columns that may stand in for each other: (our name, alternative), e.g. the employee id or
+    # the fødselsnummer; at least one of each pair must be present, and one value per row.
+    either: tuple[tuple[str, str], ...] = ()
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+def norm_choice(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", fold(value))
+
+
+# Accepted spellings of each list value (matched on letters and digits only, accents folded).
+ENUMS: dict[str, tuple[dict[str, str], str, str]] = {
+    # name: (spelling -> value, Norwegian noun, the accepted values as shown)
+    "end_reason": (
+        {"pensjon": "pensjon", "egenoppsigelse": "egen_oppsigelse", "internovergang": "intern_overgang",
+         "annet": "annet"},
+        "sluttårsak", "Pensjon, Egen oppsigelse, Intern overgang, Annet",
+    ),
+    "gender": (
+        {"k": "K", "kvinne": "K", "kvinnelig": "K", "f": "K", "m": "M", "mann": "M", "mannlig": "M"},
+        "kjønn", "K, M, Kvinne, Mann",
+    ),
+    "employment_type": (
+        {"fast": "fast", "fastansatt": "fast", "midlertidig": "midlertidig", "vikar": "vikar",
+         "vikariat": "vikar"},
+        "ansettelsesform", "fast, midlertidig, vikar",
+    ),
+    "competence_kind": (
+        {k: k for k in rules.COMPETENCE_KINDS},
+        "kompetansetype", ", ".join(rules.COMPETENCE_KINDS),
+    ),
+    "main_task": (
+        {"pasientbehandling": "pasientbehandling", "forskning": "forskning",
+         "utdanninghelsepersonell": "utdanning_helsepersonell",
+         "utdanningavhelsepersonell": "utdanning_helsepersonell",
+         "opplaeringpasienterparorende": "opplaering_pasienter_parorende",
+         "opplaeringavpasienterogparorende": "opplaering_pasienter_parorende",
+         "opplaeringavpasienterogparorendeogpasienter": "opplaering_pasienter_parorende"},
+        "hovedoppgave",
+        "Pasientbehandling, Forskning, Utdanning av helsepersonell, Opplæring av pasienter og pårørende",
+    ),
+    "category": (
+        {c: c for c in rules.CATEGORIES}, "kategori", "Rekruttering, Utvikling",
+    ),
+}
+assert set(ENUMS["end_reason"][0].values()) == set(rules.END_REASONS)
+assert set(ENUMS["employment_type"][0].values()) == set(rules.EMPLOYMENT_TYPES)
+assert set(ENUMS["main_task"][0].values()) == set(rules.MAIN_TASKS)
+
+_EMPLOYEE_ID = Field("employee_id", ("Ansattnr", "Ansattnummer", "Ressursnr", "Employee ID"), "text", "ansattnummer")
+_NATIONAL_ID = Field(
+    NATIONAL_ID, ("Fødselsnummer", "Fnr", "Personnummer", "D-nummer", "Fødselsnr"), "national_id", "fødselsnummer"
+)
+
+
+def _amount(name: str, aliases: tuple[str, ...], noun: str) -> Field:
+    return Field(name, aliases, "amount", noun)
+
+
+SPECS: dict[str, KindSpec] = {
+    "personnel": KindSpec(
+        "personnel",
+        (
+            _EMPLOYEE_ID,
+            _NATIONAL_ID,
+            Field("birth_date", ("Fødselsdato", "Født", "Birth date"), "date", "fødselsdato"),
+            Field("unit_code", ("Enhet", "Enhetskode", "Avdeling", "Seksjon", "Unit"), "text", "enhet", True),
+            Field(
+                "profession", ("Yrkesgruppe", "Stillingskategori", "Stillingstittel", "Profession"), "text",
+                "yrkesgruppe", True,
+            ),
+            Field("gender", ("Kjønn", "Gender"), "enum", "kjønn", choices="gender"),
+            Field(
+                "position_pct", ("Stillingsprosent", "Stilling %", "Stillingsandel", "Stilling"), "position",
+                "stillingsprosent", True,
+            ),
+            Field("employment_type", ("Ansettelsesform",), "enum", "ansettelsesform", choices="employment_type"),
+            Field("start_date", ("Startdato", "Tiltredelse", "Tiltredelsesdato", "Start date"), "date", "startdato",
+                  True),
+            Field("end_date", ("Sluttdato", "Fratredelse", "Fratredelsesdato", "End date"), "date", "sluttdato"),
+            Field("end_reason", ("Sluttårsak",), "enum", "sluttårsak", choices="end_reason"),
+            Field("education_level", ("Utdanningsnivå", "Utdanning"), "text", "utdanningsnivå"),
+        ),
+        either=(("employee_id", NATIONAL_ID), ("birth_date", NATIONAL_ID)),
+    ),
+    "units": KindSpec(
+        "units",
+        (
+            Field("unit_code", ("Enhetskode", "Enhet", "Kode"), "text", "enhetskode", True),
+            Field("unit_name", ("Navn", "Enhetsnavn"), "text", "navn", True),
+            Field("parent_code", ("Overordnet", "Overordnet enhet"), "text", "overordnet enhet"),
+            Field("level", ("Nivå",), "text", "nivå", True),
+        ),
+    ),
+    "competences": KindSpec(
+        "competences",
+        (
+            _EMPLOYEE_ID,
+            _NATIONAL_ID,
+            Field("competence", ("Kompetanse",), "text", "kompetanse", True),
+            Field("kind", ("Type", "Kompetansetype"), "enum", "type", True, choices="competence_kind"),
+            Field("acquired_date", ("Oppnådd", "Dato oppnådd"), "date", "dato oppnådd"),
+            Field("expires_date", ("Utløper", "Gyldig til", "Utløpsdato"), "date", "utløpsdato"),
+        ),
+        either=(("employee_id", NATIONAL_ID),),
+    ),
+    "requirements": KindSpec(
+        "requirements",
+        (
+            Field("unit_code", ("Enhet", "Enhetskode"), "text", "enhet", True),
+            Field("competence", ("Kompetanse",), "text", "kompetanse", True),
+            Field("min_holders", ("Minimum", "Min. antall", "Minimum antall"), "count", "minimum", True),
+        ),
+    ),
+    "measures": KindSpec(
+        "measures",
+        (
+            Field("unit_code", ("Enhet", "Enhetskode"), "text", "enhet", True),
+            Field("main_task", ("Hovedoppgave",), "enum", "hovedoppgave", True, choices="main_task"),
+            Field("category", ("Kategori",), "enum", "kategori", True, choices="category"),
+            Field("horizon", ("Horisont",), "horizon", "horisont", True),
+            Field("need", ("Behov",), "text", "behov"),
+            Field("measure", ("Tiltak",), "text", "tiltak"),
+            Field("schedule", ("Framdrift", "Fremdrift"), "text", "framdrift"),
+            _amount("hours", ("Timer",), "timer"),
+            _amount("participants", ("Deltakere",), "deltakere"),
+            _amount("sessions", ("Ganger", "Antall ganger"), "ganger"),
+            _amount("hourly_rate", ("Timepris",), "timepris"),
+            _amount("days", ("Dager",), "dager"),
+            _amount("day_rate", ("Dagsats",), "dagsats"),
+            _amount("course_fee", ("Kursavgift",), "kursavgift"),
+            _amount("travel", ("Reise",), "reise"),
+            _amount("other_cost", ("Andre kostnader",), "andre kostnader"),
+            Field("status", ("Status",), "text", "status"),
+            Field("responsible", ("Ansvarlig",), "text", "ansvarlig"),
+            Field("comment", ("Kommentar",), "text", "kommentar"),
+            Field("funding_source", ("Finansiering", "Finansieringskilde", "Finansieres av"), "enum", "finansiering",
+                  choices="funding_source"),
+            Field("funding_applied", ("Søkt beløp", "Søkt", "Omsøkt"), "money", "søkt beløp"),
+            Field("funding_granted", ("Innvilget beløp", "Innvilget", "Tildelt"), "money", "innvilget beløp"),
+            Field("goal_id", ("Mål", "Mål nr", "Målnummer"), "text", "mål"),
+        ),
+    ),
+}
+
+# The plan itself (issue 8): practice placements and the plan's goals.
+ENUMS.update({
+    "funding_source": (
+        {**{norm_choice(c): c for c in funding.SOURCES}, **{norm_choice(v): c for c, v in funding.SOURCES.items()},
+         "kompetanseloft": "kompetanseloftmidler", "statsforvalteren": "kompetanseloftmidler",
+         "prosjekt": "prosjektmidler", "budsjettet": "budsjett", "egetbudsjett": "budsjett"},
+        "finansiering", ", ".join(funding.SOURCES.values()),
+    ),
+    "school_type": (
+        {**placements.SCHOOL_TYPE_SPELLINGS, **{norm_choice(v): c for c, v in placements.SCHOOL_TYPES.items()}},
+        "skoletype", ", ".join(placements.SCHOOL_TYPES.values()),
+    ),
+    "goal_level": (
+        {**{norm_choice(v): c for c, v in goals.LEVELS.items()}, "strategi": goals.STRATEGY,
+         "resultat": goals.RESULT},
+        "nivå", ", ".join(goals.LEVELS.values()),
+    ),
+    "goal_status": (
+        {**{norm_choice(v): c for c, v in goals.STATUSES.items()},
+         **{norm_choice(v.removesuffix(" realisert")): c for c, v in goals.STATUSES.items()}},
+        "status", ", ".join(goals.STATUSES.values()),
+    ),
+    "evaluation": (
+        {**{norm_choice(v): c for c, v in goals.EVALUATION_LEVELS.items()}, **{c: c for c in goals.EVALUATION_LEVELS}},
+        "evalueringsnivå", ", ".join(goals.EVALUATION_LEVELS.values()),
+    ),
+})
+
+SPECS["placements"] = KindSpec(
+    "placements",
+    (
+        Field("semester", ("Semester", "Termin"), "semester", "semester", True),
+        Field("unit_code", ("Enhet", "Enhetskode"), "text", "enhet", True),
+        Field("school_type", ("Skoletype", "Utdanningstype", "Skole"), "enum", "skoletype", True,
+              choices="school_type"),
+        Field("asked", ("Etterspurt", "Etterspurte plasser"), "places", "etterspurt"),
+        Field("offered", ("Tilbudt", "Tilbudte plasser"), "places", "tilbudt"),
+        Field("used", ("Brukt", "Brukte plasser", "I praksis"), "places", "brukt"),
+    ),
+)
+SPECS["goals"] = KindSpec(
+    "goals",
+    (
+        Field("goal_id", ("Nr", "Nr.", "Målnummer"), "text", "nr.", True),
+        Field("level", ("Nivå", "Type mål"), "enum", "nivå", True, choices="goal_level"),
+        Field("parent_id", ("Overordnet mål", "Strategimål nr"), "text", "overordnet mål"),
+        Field("title", ("Mål", "Målformulering"), "text", "mål", True),
+        Field("period_from", ("Fra år", "Fra"), "year", "fra år"),
+        Field("period_to", ("Til år", "Til"), "year", "til år"),
+        Field("status", ("Status", "Måloppnåelse"), "enum", "status", choices="goal_status"),
+        Field("evaluation", ("Evaluering", "Evalueringsnivå"), "enum", "evalueringsnivå", choices="evaluation"),
+        Field("responsible", ("Ansvarlig", "Ansvar"), "text", "ansvarlig"),
+        Field("comment", ("Kommentar",), "text", "kommentar"),
+    ),
+)
+assert set(SPECS) == set(store.IMPORT_KINDS)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from kompetanse import history
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read as a table (message: one Norwegian sentence)."""
 
 
 @dataclass(frozen=True)
@@ -23,10 +27,14 @@ class RowError:
 
 
 class ImportFailed(Exception):
-    """The import was refused; `errors` holds every problem found (nothing was written)."""
+    """The import was refused; `errors` holds every problem found (nothing was written).
 
-    def __init__(self, errors: list[RowError]):
+    `sheets`: the sheets the user must choose between, where a workbook has several with a header.
+    """
+
+    def __init__(self, errors: list[RowError], sheets: list[str] | None = None):
         self.errors = list(errors)
+        self.sheets = list(sheets or [])
         super().__init__(f"{len(self.errors)} feil i importen")
 
     def __str__(self) -> str:
@@ -43,6 +51,7 @@ class ImportOutcome:
     rejected: int
     rejected_file: Path | None
     unchanged: bool
+    sheets: dict[str, str] = field(default_factory=dict)  # file -> the sheet read, where it had several
 
 
 @dataclass(frozen=True)
@@ -53,3 +62,4 @@ class Preview:
     unknown: dict[str, str | None]
     missing: list[str]
     sample: pd.DataFrame  # the first rows as text, headed by the accepted Norwegian names
+    sheet: str | None = None  # the sheet read, where the workbook has more than one

@@ -15,11 +15,14 @@ from kompetanse.importer.recognise import match_columns, missing_columns
 PREVIEW_ROWS = 20
 
 
-def preview_file(path: Path, kind: str = "personnel") -> Preview:
-    """The header row, the recognised and unknown columns and the first rows (no fødselsnummer)."""
+def preview_file(path: Path, kind: str = "personnel", sheet: str | None = None) -> Preview:
+    """The header row, the recognised and unknown columns and the first rows (no fødselsnummer).
+
+    ImportFailed with `sheets` set when several sheets hold a complete header and `sheet` names none.
+    """
     path = Path(path)
     spec = SPECS[kind]
-    raw = read_file(path, path.name, spec, max_rows=PREVIEW_ROWS)
+    raw = read_file(path, path.name, spec, max_rows=PREVIEW_ROWS, sheet=sheet)
     columns, unknown = match_columns(spec, raw.headers)
     labels = {f.name: f.label for f in spec.fields}
     recognised = {raw.headers[p]: labels.get(n, n) for n, p in columns.items()}
@@ -27,4 +30,5 @@ def preview_file(path: Path, kind: str = "personnel") -> Preview:
         {labels.get(n, n): raw.data[p].map(lambda v: "" if is_blank(v) else as_text(v))
          for n, p in columns.items() if n != NATIONAL_ID}
     ).head(PREVIEW_ROWS)
-    return Preview(path.name, raw.header_row, recognised, unknown, missing_columns(spec, columns), sample)
+    return Preview(path.name, raw.header_row, recognised, unknown, missing_columns(spec, columns), sample,
+                   sheet=raw.sheet)

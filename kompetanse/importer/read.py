@@ -19,9 +19,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kompetanse.importer.errors import ImportFailed, RowError
+from kompetanse.importer import sandbox, workbook
+from kompetanse.importer.errors import FileProblem, ImportFailed, RowError
 from kompetanse.importer.fields import KindSpec
-from kompetanse.importer.recognise import header_score
+from kompetanse.importer.recognise import header_score, match_columns, missing_columns
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 HEADER_SCAN_ROWS = 20
@@ -29,18 +30,13 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 CSV_SUFFIXES = (".csv", ".txt")
 SUPPORTED = ".xlsx, .xls, .ods eller .csv"
 
-class FileProblem(Exception):
-    """The file as a whole cannot be read as a table (message: one Norwegian sentence)."""
-
-
-
-
 @dataclass
 class RawTable:
     header_row: int  # 1-based row (Excel) or line (CSV) of the header
     headers: list[str]  # as written, trimmed ("" for a blank header cell)
     data: pd.DataFrame  # columns 0..n-1 by header position; empty rows already dropped
     row_numbers: np.ndarray  # the user-visible row number of each data row
+    sheet: str | None = None  # the sheet read, where the workbook has more than one
 
 
 def _cell_text(value: object) -> str:
@@ -82,54 +78,131 @@ def check_file(path: Path) -> str:
     return "sheet" if suffix in SPREADSHEET_SUFFIXES else "csv"
 
 
-def read_table(path: Path, score: Callable[[list[str]], int], *, max_rows: int | None = None) -> RawTable:
-    """Read the first sheet (or the CSV), find the header row and return the rows under it."""
+def read_table(
+    path: Path, score: Callable[[list[str]], int], *, max_rows: int | None = None, sheet: str | None = None,
+    qualifies: Callable[[list[str]], bool] | None = None,
+) -> RawTable:
+    """Read the sheet with the header (or the CSV), find the header row and return the rows under it.
+
+    Every sheet is looked at: `sheet` names the one to read; else the one whose header row
+    `qualifies` (all required columns), SheetChoice when several do, else the best-scoring one.
+    """
     kind = check_file(path)
     if kind == "sheet":
-        return _read_sheet(path, score, max_rows)
+        return _read_sheet(path, score, max_rows, sheet, qualifies)
     return _read_csv(path, score, max_rows)
 
 
 # --- spreadsheets ---------------------------------------------------------------------------
 
 
-def _read_sheet(path: Path, score: Callable[[list[str]], int], max_rows: int | None) -> RawTable:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        if not workbook.sheet_names:
+def _read_sheet(
+    path: Path, score: Callable[[list[str]], int], max_rows: int | None, sheet: str | None,
+    qualifies: Callable[[list[str]], bool] | None,
+) -> RawTable:
+    read_limits = sandbox.limits()
+    workbook.check_workbook(path, read_limits)
+    with sandbox.SheetReader(path, HEADER_SCAN_ROWS, read_limits) as reader:
+        heads = reader.sheets()
+        if not heads:
             raise FileProblem("Regnearket har ingen ark.")
-        sheet = workbook.get_sheet_by_index(0)
-        # skip_empty_area=False: the grid starts at A1, so index + 1 is the Excel row number.
-        nrows = None if max_rows is None else max_rows + HEADER_SCAN_ROWS + 1
-        grid = sheet.to_python(skip_empty_area=False, nrows=nrows) if nrows else sheet.to_python(
-            skip_empty_area=False
-        )
-    except FileProblem:
-        raise
-    except Exception as exc:
-        raise FileProblem(
-            f"Filen kan ikke leses som et regneark ({path.suffix.lower()}): den er skadet, passordbeskyttet "
-            "eller egentlig en annen filtype."
-        ) from exc
-    if not grid or not any(_cell_text(v) for row in grid for v in row):
-        raise FileProblem("Regnearket er tomt.")
-    header_index = find_header(grid, score)
-    if header_index is None:
-        raise _no_header()
-    headers = [_cell_text(v) for v in grid[header_index]]
-    body = grid[header_index + 1 :]
+        chosen, header_index = choose_sheet(heads, score, qualifies, sheet)
+        _check_size(heads[chosen], read_limits)
+        nrows = None if max_rows is None else header_index + 1 + max_rows * 2
+        columns = reader.grid(chosen, nrows)
+    head = heads[chosen].head
+    headers = [_cell_text(v) for v in head[header_index]]
+    while len(columns) < len(headers):  # a header wider than the grid (cannot happen from A1, but cheap)
+        columns.append(sandbox.Column(np.array([None], dtype=object), np.zeros(len(columns[0].codes), np.int32)))
+    body_rows = max((len(c.codes) for c in columns), default=0) - header_index - 1
     if max_rows is not None:
-        body = body[: max_rows * 2]
-    data = pd.DataFrame(body, columns=range(len(headers)), dtype=object) if body else _empty(len(headers))
-    row_numbers = np.arange(header_index + 2, header_index + 2 + len(data))
-    return _finish(header_index + 1, headers, data, row_numbers, max_rows)
+        body_rows = min(body_rows, max_rows * 2)
+    body_rows = max(body_rows, 0)
+    data = pd.DataFrame(
+        {i: _decode_column(columns[i], header_index + 1, body_rows) for i in range(len(headers))},
+        index=pd.RangeIndex(body_rows),
+    ) if headers else _empty(0)
+    row_numbers = np.arange(header_index + 2, header_index + 2 + body_rows)
+    name = heads[chosen].name if len(heads) > 1 else None
+    return _finish(header_index + 1, headers, data, row_numbers, max_rows, cleaned=True, sheet=name)
 
 
-def _no_header() -> FileProblem:
+def choose_sheet(
+    heads: list[sandbox.SheetHead], score: Callable[[list[str]], int],
+    qualifies: Callable[[list[str]], bool] | None, wanted: str | None,
+) -> tuple[int, int]:
+    """The sheet to read and its header row: the named one, else the one whose header qualifies."""
+    names = [h.name for h in heads]
+    if wanted is not None:
+        if wanted not in names:
+            raise FileProblem(f"Arket «{wanted}» finnes ikke; arkene heter {_names(names)}.")
+        index = names.index(wanted)
+        header = find_header(heads[index].head, score)
+        if header is None:
+            raise _no_header(f" på arket «{wanted}»")
+        return index, header
+    found = [(i, find_header(h.head, score)) for i, h in enumerate(heads)]
+    found = [(i, header) for i, header in found if header is not None]
+    if not found:
+        if not any(_cell_text(v) for h in heads for row in h.head for v in row):
+            raise FileProblem("Regnearket er tomt.")
+        raise _no_header(f" på noen av arkene ({_names(names)})" if len(heads) > 1 else "")
+    if qualifies is not None:
+        full = [(i, header) for i, header in found
+                if qualifies([_cell_text(v) for v in heads[i].head[header]])]
+        if len(full) > 1:
+            raise SheetChoice([heads[i].name for i, _ in full])
+        if full:
+            return full[0]
+    return max(found, key=lambda f: score([_cell_text(v) for v in heads[f[0]].head[f[1]]]))
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(f"«{n}»" for n in names)
+
+
+class SheetChoice(FileProblem):
+    """More than one sheet holds a complete header: the user says which (`sheets` lists them)."""
+
+    def __init__(self, sheets: list[str]) -> None:
+        self.sheets = sheets
+        super().__init__(
+            f"Flere ark har gjenkjente kolonner ({_names(sheets)}); velg hvilket ark som skal importeres"
+            " (på kommandolinjen: --sheet NAVN)."
+        )
+
+
+def _check_size(head: sandbox.SheetHead, read_limits: sandbox.ReadLimits) -> None:
+    rows, columns = head.height, head.width
+    if rows > read_limits.max_rows or columns > read_limits.max_columns or rows * columns > read_limits.max_cells:
+        raise FileProblem(
+            f"Arket «{head.name}» går til rad {rows} og kolonne {columns}, mer enn grensen "
+            f"({read_limits.max_rows} rader, {read_limits.max_columns} kolonner, {read_limits.max_cells} celler). "
+            "Slett tomme rader og kolonner under og til høyre for dataene, eller lagre arket som CSV."
+        )
+
+
+def _decode_column(column: sandbox.Column, start: int, length: int) -> pd.Series:
+    """Rows start..start+length of a column sent as distinct values and codes, cleaned like clean_column."""
+    codes = column.codes[start : start + length]
+    cleaned = np.array([*(_clean_value(v) for v in column.uniques), None], dtype=object)
+    if len(codes) < length:  # a short column: blank below
+        codes = np.concatenate([codes, np.full(length - len(codes), len(cleaned) - 1, dtype=np.int32)])
+    return pd.Series(cleaned[codes], dtype=object)
+
+
+def _clean_value(value: object) -> object:
+    if isinstance(value, str):
+        value = value.strip()
+        return value if value else None
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def _no_header(where: str = "") -> FileProblem:
     return FileProblem(
-        f"Fant ingen overskriftsrad med kjente kolonnenavn i de første {HEADER_SCAN_ROWS} radene; "
+        f"Fant ingen overskriftsrad med kjente kolonnenavn i de første {HEADER_SCAN_ROWS} radene{where}; "
         "er dette riktig fil og riktig importtype?"
     )
 
@@ -146,23 +219,17 @@ def clean_column(column: pd.Series) -> pd.Series:
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     if len(uniques) == 0:
         return pd.Series(pd.NA, index=column.index, dtype=object)
-    cleaned = []
-    for value in np.asarray(uniques, dtype=object):
-        if isinstance(value, str):
-            value = value.strip()
-            cleaned.append(value if value else None)
-        elif isinstance(value, float) and value != value:
-            cleaned.append(None)
-        else:
-            cleaned.append(value)
+    cleaned = [_clean_value(value) for value in np.asarray(uniques, dtype=object)]
     table = np.array([*cleaned, None], dtype=object)
     return pd.Series(table[codes], index=column.index, dtype=object)
 
 
 def _finish(
-    header_row: int, headers: list[str], data: pd.DataFrame, row_numbers: np.ndarray, max_rows: int | None
+    header_row: int, headers: list[str], data: pd.DataFrame, row_numbers: np.ndarray, max_rows: int | None,
+    *, cleaned: bool = False, sheet: str | None = None,
 ) -> RawTable:
-    data = pd.DataFrame({i: clean_column(data[i]) for i in data.columns}, index=data.index)
+    if not cleaned:
+        data = pd.DataFrame({i: clean_column(data[i]) for i in data.columns}, index=data.index)
     if len(data.columns):
         keep = data.notna().any(axis=1).to_numpy()
         if not keep.all():
@@ -174,7 +241,7 @@ def _finish(
         row_numbers = row_numbers[:max_rows]
     if data.empty:
         raise FileProblem("Filen har en overskriftsrad, men ingen rader med data under den.")
-    return RawTable(header_row, headers, data, row_numbers)
+    return RawTable(header_row, headers, data, row_numbers, sheet)
 
 
 # --- CSV ------------------------------------------------------------------------------------
@@ -303,10 +370,18 @@ def _parse_body_python(body: bytes, ncols: int, delimiter: str, first_line: int)
     return pd.DataFrame(rows, columns=range(ncols), dtype=object), np.asarray(numbers)
 
 
-def read_file(path: Path, name: str, spec: KindSpec, max_rows: int | None = None) -> RawTable:
+def read_file(
+    path: Path, name: str, spec: KindSpec, max_rows: int | None = None, sheet: str | None = None
+) -> RawTable:
     """The file as a raw grid, its header row found by the kind's headers; ImportFailed with one sentence."""
+
+    def complete(headers: list[str]) -> bool:
+        return not missing_columns(spec, match_columns(spec, headers)[0])
+
     try:
-        return read_table(path, header_score(spec), max_rows=max_rows)
+        return read_table(path, header_score(spec), max_rows=max_rows, sheet=sheet, qualifies=complete)
+    except SheetChoice as choice:
+        raise ImportFailed([RowError(name, None, None, str(choice))], sheets=choice.sheets) from None
     except FileProblem as problem:
         raise ImportFailed([RowError(name, None, None, str(problem))]) from None
     except Exception as exc:

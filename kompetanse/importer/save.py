@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -37,8 +37,12 @@ def import_files(
     snapshot_date: date | None = None,
     progress: Callable[[float, str], None] | None = None,
     display_names: list[str] | None = None,
+    sheets: Mapping[str, str] | None = None,
 ) -> ImportOutcome:
-    """Import one or more files as one import of `kind`; raises ImportFailed with every problem."""
+    """Import one or more files as one import of `kind`; raises ImportFailed with every problem.
+
+    `sheets`: the sheet to read per file (by display name), where a workbook has several with a header.
+    """
     if kind not in SPECS:
         raise ValueError(f"unknown import kind: {kind}")
     if not paths:
@@ -60,7 +64,7 @@ def import_files(
     for number, (path, name) in enumerate(zip(paths, names, strict=True)):
         report(0.6 * number / len(paths), f"Leser {name}")
         try:
-            raw = read_file(path, name, spec)
+            raw = read_file(path, name, spec, sheet=(sheets or {}).get(name))
             results.append(convert_file(spec, name, raw, snapshot, key))
         except ImportFailed as failed:
             file_errors.extend(failed.errors)
@@ -134,4 +138,5 @@ def import_files(
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ImportFailed([RowError(", ".join(names), None, None, f"Kunne ikke lagre importen: {first}")]) from exc
     report(1.0, "Ferdig")
-    return ImportOutcome(record, len(frame), rejected, rejected_file, record.reused)
+    sheets_read = {r.name: r.raw.sheet for r in results if r.raw.sheet is not None}
+    return ImportOutcome(record, len(frame), rejected, rejected_file, record.reused, sheets_read)

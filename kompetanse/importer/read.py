@@ -278,6 +278,9 @@ def sniff_delimiter(lines: list[str]) -> str:
 
 
 def _read_csv(path: Path, score: Callable[[list[str]], int], max_rows: int | None) -> RawTable:
+    # The csv module stops at 131 072 characters a cell; any cell the file size limit lets in is read.
+    if csv.field_size_limit() < MAX_FILE_BYTES:
+        csv.field_size_limit(MAX_FILE_BYTES)
     data, _encoding = decode_csv(path.read_bytes())
     head_text = data[:262144].decode("utf-8", errors="ignore")
     head_lines = head_text.splitlines()[: HEADER_SCAN_ROWS + 10]
@@ -358,13 +361,18 @@ def _parse_body_python(body: bytes, ncols: int, delimiter: str, first_line: int)
     rows: list[list[str]] = []
     numbers: list[int] = []
     previous = 0
-    for row in reader:
-        start = previous + 1
-        previous = reader.line_num
-        if not row or not any(cell.strip() for cell in row):
-            continue
-        rows.append((row + [""] * ncols)[:ncols])
-        numbers.append(first_line + start - 1)
+    try:
+        for row in reader:
+            start = previous + 1
+            previous = reader.line_num
+            if not row or not any(cell.strip() for cell in row):
+                continue
+            rows.append((row + [""] * ncols)[:ncols])
+            numbers.append(first_line + start - 1)
+    except csv.Error as exc:
+        raise FileProblem(
+            f"Linje {first_line + previous} kan ikke leses som CSV ({exc}); sjekk anførselstegnene der."
+        ) from None
     if not rows:
         return _empty(ncols), np.arange(0)
     return pd.DataFrame(rows, columns=range(ncols), dtype=object), np.asarray(numbers)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import duckdb
 import streamlit as st
 
-from kompetanse import access, store
-from ui import auth, data, filters
+from kompetanse import access, units
+from ui import auth, data, filters, guard
 
 st.set_page_config(page_title="Kompetanse", page_icon=":material/bar_chart:", layout="wide")
 
@@ -31,25 +30,29 @@ PAGES = {
     "logg": st.Page("pages/logg.py", title="Logg", icon=":material/history:", url_path="logg"),
 }
 
-try:
+
+def _run() -> None:
     data.begin_run()
     gate = auth.gate()
     if not isinstance(gate, access.Access):  # not signed in, or no access: that page and nothing else
         # The form answers at every page's address, so a shared link opens that page after sign-in.
         stand_ins = [st.Page(gate, title=p.title, url_path=p.url_path) for p in PAGES.values() if p.url_path]
         st.navigation([st.Page(gate, title="Logg inn", default=True), *stand_ins], position="hidden").run()
-    else:
-        navigation = st.navigation([page for stem, page in PAGES.items() if stem in gate.pages()])
-        auth.banner(gate)
-        st.session_state["_filters"] = filters.sidebar(gate)
-        auth.sidebar(gate)
-        navigation.run()
-except store.StoreError as exc:  # a locked database: say so, no traceback
-    st.error(str(exc))
-except (duckdb.Error, OSError) as exc:  # a full disk or a read-only place
-    problem = store.storage_problem(exc)
-    if problem is None:
-        raise
-    st.error(problem)
+        return
+    navigation = st.navigation([page for stem, page in PAGES.items() if stem in gate.pages()])
+    guard.guarded("Innloggingslinjen kunne ikke vises", lambda: auth.banner(gate))
+    # The sidebar failing (bad data in the unit tree, say) must not stop the page: the Import page is
+    # where a bad import is undone. The page then gets the whole organisation on today's date.
+    chosen = guard.guarded("Utvalget kunne ikke vises", lambda: filters.sidebar(gate), st.sidebar)
+    st.session_state["_filters"] = chosen if chosen is not None else filters.fallback(gate)
+    guard.guarded("Sidemenyen kunne ikke vises", lambda: auth.sidebar(gate), st.sidebar)
+    stored = guard.guarded("Enhetene kunne ikke kontrolleres", lambda: units.stored_problems(data.runner()))
+    for problem in stored or []:
+        st.warning(problem)
+    guard.guarded("Siden kunne ikke vises", navigation.run)
+
+
+try:
+    guard.guarded("Kompetanse kunne ikke starte", _run)
 finally:
-    data.end_run()
+    guard.guarded("Databasen kunne ikke lukkes", data.end_run)

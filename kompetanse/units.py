@@ -12,11 +12,31 @@ LEVEL_ORDER = ["foretak", "kommune", "klinikk", "sektor", "avdeling", "seksjon",
 
 
 def tree(db: store.Db) -> pd.DataFrame:
-    """unit_code, unit_name, parent_code, level, and depth (0 at the roots)."""
-    frame = store.run_query(db, "units_tree")
+    """unit_code, unit_name, parent_code, level, and depth (0 at the roots).
+
+    A code stored twice (an import from before units files were checked) is kept once, so every
+    page still works; `stored_problems` says so.
+    """
+    frame = store.run_query(db, "units_tree").drop_duplicates("unit_code", keep="first").reset_index(drop=True)
     parents = dict(zip(frame["unit_code"], frame["parent_code"], strict=True))
     frame["depth"] = [_depth(code, parents) for code in frame["unit_code"]]
     return frame
+
+
+def stored_problems(db: store.Db) -> list[str]:
+    """What is wrong with the stored unit tree (duplicate codes), in Norwegian; empty when nothing is."""
+    codes = store.run_query(db, "units_tree")["unit_code"]
+    counts = codes.value_counts()
+    duplicated = sorted(counts[counts > 1].index)
+    if not duplicated:
+        return []
+    shown = ", ".join(f"«{code}» ({counts[code]} ganger)" for code in duplicated[:10])
+    more = f" og {len(duplicated) - 10} til" if len(duplicated) > 10 else ""
+    return [
+        f"Den aktive enhetsimporten har samme enhetskode flere ganger: {shown}{more}. Bare den første raden "
+        "for hver kode brukes. Rett enhetsfilen og importer den på nytt, eller gjør en tidligere "
+        "enhetsimport aktiv på Import-siden."
+    ]
 
 
 def _depth(code: str, parents: dict[str, str | None]) -> int:

@@ -148,6 +148,12 @@ def sidebar(viewer: access.Access = access.OPEN) -> Filters:
                    access=viewer, unit_choices=tuple(order))
 
 
+def fallback(viewer: access.Access = access.OPEN) -> Filters:
+    """What a page gets when the sidebar could not be drawn: the user's units on today's date."""
+    return Filters(scope=Scope(as_of=date.today(), units=viewer.allowed_units), chosen_units=(), data_date=None,
+                   unit_names={}, access=viewer)
+
+
 def _to_url(as_of: date, level: str, chosen: list[str], professions: list[str], types: list[str],
             default_date: date) -> None:
     wanted = {

@@ -46,11 +46,14 @@ def _non_negative(text: str) -> int:
     return value
 
 
-def open_store(db: Path | None) -> duckdb.DuckDBPyConnection:
-    """Open the database; a missing default database is created from the demo data."""
+def open_store(db: Path | None, *, reading: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the database; a missing default database is created from the demo data.
+
+    `reading`: the command only reads, so a database on a read-only place is opened read-only.
+    """
     path = db or store.default_db_path()
     existed = path.exists()
-    con = store.connect(path, wait_seconds=WAIT_FOR_APP_SECONDS)
+    con = store.connect(path, wait_seconds=WAIT_FOR_APP_SECONDS, reading=reading)
     if not existed and store.is_empty(con):
         demo.load_demo(con)
     return con
@@ -115,7 +118,7 @@ def _access_of(con: duckdb.DuckDBPyConnection, name: str | None) -> access.Acces
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
-    con = open_store(args.db)
+    con = open_store(args.db, reading=True)
     try:
         viewer = _access_of(con, args.as_user)
         as_of = args.as_of or history.data_date(con) or date.today()
@@ -141,7 +144,7 @@ def _print_table(result: dict) -> None:
 
 
 def cmd_imports(args: argparse.Namespace) -> int:
-    con = open_store(args.db)
+    con = open_store(args.db, reading=True)
     try:
         frame = history.list_imports(con)
     finally:
@@ -177,15 +180,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     except export.ExportError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_INVALID
-    con = open_store(args.db)
+    con = open_store(args.db, reading=True)
     try:
         viewer = _access_of(con, args.as_user)
         out = export.build(
             con, args.format, args.out, unit=args.unit, as_of=args.as_of, allowed=viewer.allowed_units
         )
         scope = access.scope_units(units.tree(con), [args.unit] if args.unit else [], viewer)
-        audit.record(con, args.as_user or access.CLI_ACTOR, audit.EXPORT, scope,
-                     f"{args.format}, enhet {args.unit or 'alle'}, per {args.as_of or 'datadato'}")
+        if store.is_read_only(con):  # a read-only copy: the export is made, but cannot be logged there
+            print("Merk: databasen er skrivebeskyttet, så eksporten er ikke ført i loggen.", file=sys.stderr)
+        else:
+            audit.record(con, args.as_user or access.CLI_ACTOR, audit.EXPORT, scope,
+                         f"{args.format}, enhet {args.unit or 'alle'}, per {args.as_of or 'datadato'}")
     except export.ExportError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_INVALID
@@ -239,7 +245,7 @@ def cmd_user_grant(args: argparse.Namespace) -> int:
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
-    con = open_store(args.db)
+    con = open_store(args.db, reading=True)
     try:
         frame = users.list_users(con)
     finally:
@@ -318,7 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_INVALID
     except (duckdb.Error, OSError) as exc:
-        problem = store.storage_problem(exc)
+        problem = store.storage_problem(exc, getattr(args, "db", None))
         if problem is None:
             raise
         print(problem, file=sys.stderr)

@@ -326,14 +326,38 @@ def _install_macros(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(statement)
 
 
-def storage_problem(exc: BaseException) -> str | None:
+def storage_problem(exc: BaseException, path: Path | None = None) -> str | None:
     """A Norwegian sentence for a full disk or a read-only place; None for other errors."""
     text = str(exc).lower()
     if (isinstance(exc, OSError) and exc.errno == 28) or "no space left" in text:
         return "Det er ikke mer plass på disken der databasen ligger. Frigjør plass og prøv igjen."
     if "read-only" in text or "read only file system" in text or "permission denied" in text:
-        return "Databasen ligger et sted der den ikke kan skrives (skrivebeskyttet). Velg en annen plassering."
+        return read_only_message(path or default_db_path())
     return None
+
+
+def read_only_message(path: Path) -> str:
+    return (
+        f"Databasen {path} kan ikke skrives: filen eller mappen er skrivebeskyttet. Visning, metrics, "
+        "imports, user list og export virker; for å endre noe, bruk en kopi på et sted som kan skrives."
+    )
+
+
+def writable(path: Path) -> bool:
+    """Whether this process may write the database file and create files beside it (its .wal)."""
+    def may_write(target: Path) -> bool:
+        if os.access in os.supports_effective_ids:  # the effective ids: what open() will be checked with
+            return os.access(target, os.W_OK, effective_ids=True)
+        return os.access(target, os.W_OK)
+
+    folder_ok = may_write(path.parent) if path.parent.exists() else True
+    return folder_ok and (not path.exists() or may_write(path))
+
+
+def is_read_only(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(fetch_value(
+        con, "select readonly from duckdb_databases() where database_name = current_database()"
+    ))
 
 
 def writer_waiting_flag(path: Path) -> Path:
@@ -342,14 +366,31 @@ def writer_waiting_flag(path: Path) -> Path:
 
 
 def connect(
-    db_path: Path | str | None = None, *, read_only: bool = False, wait_seconds: float = 0.0
+    db_path: Path | str | None = None, *, read_only: bool = False, wait_seconds: float = 0.0,
+    reading: bool = False,
 ) -> duckdb.DuckDBPyConnection:
     """Open (and create or migrate) the database.
 
     DuckDB lets one process at a time open a file for writing. With `wait_seconds`, a busy
     file is retried until then (the app lets go of it within seconds when asked).
+    `reading`: the caller only reads, so a database on a read-only place (a backup mounted
+    read-only, a reporting copy) is opened read-only instead of refused. Otherwise such a place is
+    a StoreError naming the file.
     """
     path = Path(db_path) if db_path else default_db_path()
+    if not read_only and path.exists() and not writable(path):
+        if not reading:
+            raise StoreError(read_only_message(path))
+        read_only = True
+    if read_only and path.exists():
+        con = _open_with_retry(path, True, wait_seconds)
+        if schema_version(con) != SCHEMA_VERSION:
+            con.close()
+            raise StoreError(
+                f"Databasen {path} er fra en annen versjon av Kompetanse og må oppgraderes, men den "
+                "ligger et sted der den ikke kan skrives. Kopier den til et sted som kan skrives."
+            )
+        return con
     if not read_only:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -48,8 +48,9 @@ class SharedConnection:
 
     def _open(self) -> duckdb.DuckDBPyConnection:
         fresh = not self.path.exists()
-        con = store.connect(self.path, wait_seconds=OPEN_WAIT_SECONDS)
-        if fresh or store.is_empty(con):
+        # reading=True: a database on a read-only place still shows; what would write says it cannot.
+        con = store.connect(self.path, wait_seconds=OPEN_WAIT_SECONDS, reading=True)
+        if (fresh or store.is_empty(con)) and not store.is_read_only(con):
             demo.load_demo(con)  # a fresh checkout opens on the demo organisation
         return con
 

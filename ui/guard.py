@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
 import streamlit as st
 
 from kompetanse import store
+from ui import data
 
 LOG = logging.getLogger("kompetanse.app")
 T = TypeVar("T")
@@ -45,7 +47,7 @@ def guarded(what: str, body: Callable[[], T], container: Any = st) -> T | None:
     except store.StoreError as exc:  # a locked or unopenable database: the sentence is in the error
         container.error(str(exc))
     except (duckdb.Error, OSError) as exc:  # a full disk or a read-only place
-        problem = store.storage_problem(exc)
+        problem = store.storage_problem(exc, Path(data.db_path()))
         if problem is None:
             unexpected(exc, what, container)
         else:

@@ -119,7 +119,13 @@ def import_files(
     if rejected_parts:
         rejected_file = paths[0].with_name(f"{paths[0].stem}.avviste.csv")
         report(0.75, f"Skriver avviste rader til {rejected_file.name}")
-        write_rejected(rejected_parts, rejected_file)
+        try:
+            write_rejected(rejected_parts, rejected_file)
+        except OSError as exc:  # the input's folder is read-only: say which file, not the database
+            raise ImportFailed([RowError(names[0], None, None, (
+                f"Kan ikke skrive filen med avviste rader ({rejected_file}): {exc.strerror or exc}. "
+                "Legg inndatafilen i en mappe som kan skrives, og importer på nytt. Ingenting er endret."
+            ))]) from None
 
     hashes = sorted(file_sha(p) for p in paths)
     sha = hashes[0] if len(hashes) == 1 else hashlib.sha256("\n".join(hashes).encode("ascii")).hexdigest()

@@ -201,6 +201,35 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from kompetanse import backup
+
+    database = args.db or store.default_db_path()
+    try:
+        written = backup.backup(database, args.out, wait_seconds=WAIT_FOR_APP_SECONDS)
+    except backup.BackupError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INVALID
+    if store.writable(database):
+        _audit(args.db, access.CLI_ACTOR, audit.BACKUP, None, f"til {args.out.name}")
+    print(f"Sikkerhetskopien er lagret: {', '.join(str(p) for p in written)}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from kompetanse import backup
+
+    database = args.db or store.default_db_path()
+    try:
+        tables = backup.restore(args.file, database, wait_seconds=WAIT_FOR_APP_SECONDS)
+    except backup.BackupError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INVALID
+    _audit(args.db, access.CLI_ACTOR, audit.RESTORE, None, f"fra {args.file.name}")
+    print(f"Databasen {database} er gjenopprettet fra {args.file} ({tables} tabeller).")
+    return EXIT_OK
+
+
 def _codes(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
@@ -288,6 +317,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, default=None, help="referansedato ÅÅÅÅ-MM-DD (standard: datadatoen)")
     p.add_argument("--as-user", default=None, metavar="NAME", help="bare det brukeren har tilgang til")
     command("imports", cmd_imports, "importhistorikk")
+    p = command("backup", cmd_backup, "sikkerhetskopi av databasen (og nøkkelfilen), også mens appen kjører")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE")
+    p = command("restore", cmd_restore, "gjenopprett databasen fra en sikkerhetskopi")
+    p.add_argument("file", type=Path, metavar="FILE")
     p = command("activate", cmd_activate, "gjør en tidligere import aktiv")
     p.add_argument("id", type=int)
 

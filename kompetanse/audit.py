@@ -27,9 +27,11 @@ EXPORT = "eksport"
 USER_ADD = "bruker lagt til"
 USER_REMOVE = "bruker fjernet"
 USER_GRANT = "tilgang gitt"
+BACKUP = "sikkerhetskopi"
+RESTORE = "gjenoppretting"
 ACTIONS = (
     SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, TIMEOUT, IMPORT, ACTIVATE, SETTINGS, PLAN_SAVE, PLAN_UNDO, EXPORT,
-    USER_ADD, USER_REMOVE, USER_GRANT,
+    USER_ADD, USER_REMOVE, USER_GRANT, BACKUP, RESTORE,
 )
 COLUMN_LABELS = {"at": "Tidspunkt", "actor": "Hvem", "action": "Hva", "scope": "Enheter", "detail": "Detaljer"}
 

@@ -76,9 +76,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     con = open_store(args.db)
     try:
+        paths = [Path(f) for f in args.files]
         outcome = importer.import_files(
-            con, [Path(f) for f in args.files], args.kind, skip_invalid=args.skip_invalid,
-            snapshot_date=args.snapshot_date,
+            con, paths, args.kind, skip_invalid=args.skip_invalid, snapshot_date=args.snapshot_date,
+            sheets={p.name: args.sheet for p in paths} if args.sheet else None,
         )
     except importer.ImportFailed as failure:
         for error in failure.errors:
@@ -94,6 +95,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"Ingen endring: samme innhold er allerede importert (import {outcome.record.import_id}).")
     else:
         print(f"Importert {outcome.rows} rader som import {outcome.record.import_id} ({args.kind}).")
+    for file_name, sheet in outcome.sheets.items():
+        print(f"{file_name}: lest fra arket «{sheet}»")
     if outcome.rejected_file is not None:
         print(f"{outcome.rejected} rader ble avvist og skrevet til {outcome.rejected_file}")
     return EXIT_OK
@@ -303,6 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=store.IMPORT_KINDS, default="personnel")
     p.add_argument("--skip-invalid", action="store_true", help="importer gyldige rader, skriv avviste til fil")
     p.add_argument("--snapshot-date", type=_date, default=None, help="datoen dataene gjelder (standard: i dag)")
+    p.add_argument("--sheet", default=None, metavar="NAME", help="arket som skal leses, der flere ark har kolonnene")
     p = command("metrics", cmd_metrics, "nøkkeltall")
     p.add_argument("--as-of", type=_date, default=None)
     p.add_argument("--by", type=_by, default="unit")

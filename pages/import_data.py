@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from kompetanse import audit, formatting, history, importer
-from ui import auth, data, filters
+from ui import auth, data, filters, guard
 
 viewer = filters.current().access  # the shared shell (sidebar, data snapshot) is in place
 KIND_LABELS = {
@@ -55,13 +55,27 @@ if uploads:
     with tempfile.TemporaryDirectory() as folder:
         paths, names = _save(Path(folder))
         st.subheader("Forhåndsvisning")
+        sheets: dict[str, str] = {}  # file -> the sheet the user chose, where several hold the columns
         for path, name in zip(paths, names, strict=True):
             try:
-                preview = importer.preview_file(path, kind)
+                try:
+                    preview = importer.preview_file(path, kind)
+                except importer.ImportFailed as choice:
+                    if not choice.sheets:
+                        raise
+                    sheets[name] = st.selectbox(
+                        f"Flere ark i {name} har kolonnene. Hvilket skal importeres?", choice.sheets,
+                        key=f"import_sheet_{name}",
+                    )
+                    preview = importer.preview_file(path, kind, sheet=sheets[name])
             except importer.ImportFailed as failure:
                 st.error("; ".join(e.message for e in failure.errors))
                 continue
-            st.markdown(f"**{name}**: overskrift på rad {preview.header_row}")
+            except Exception as exc:  # the history below must still show, so a bad import can be undone
+                guard.unexpected(exc, f"Forhåndsvisningen av {name} kunne ikke vises")
+                continue
+            where = f" på arket «{preview.sheet}»" if preview.sheet else ""
+            st.markdown(f"**{name}**: overskrift på rad {preview.header_row}{where}")
             st.dataframe(
                 [{"Kolonne i filen": h, "Brukes som": c} for h, c in preview.recognised.items()],
                 hide_index=True,
@@ -80,7 +94,7 @@ if uploads:
                     outcome = importer.import_files(
                         con, paths, kind, skip_invalid=skip_invalid, snapshot_date=snapshot,
                         progress=lambda share, text: bar.progress(min(max(share, 0.0), 1.0), text=text),
-                        display_names=names,
+                        display_names=names, sheets=sheets,
                     )
             except importer.ImportFailed as failure:
                 auth.log(viewer, audit.IMPORT, None, f"{kind}: avbrutt, {len(failure.errors)} feil")
@@ -103,7 +117,8 @@ if uploads:
                 if outcome.unchanged:
                     st.info("Samme innhold er allerede importert. Ingenting er endret.")
                 else:
-                    st.success(f"Importert {formatting.number(outcome.rows)} rader.")
+                    read_from = "".join(f" {f} ble lest fra arket «{s}»." for f, s in outcome.sheets.items())
+                    st.success(f"Importert {formatting.number(outcome.rows)} rader.{read_from}")
                 if outcome.rejected_file is not None:
                     st.warning(f"{outcome.rejected} rader ble avvist. Rett dem og importer filen på nytt.")
                     st.download_button(

@@ -113,3 +113,20 @@ def dense_xlsx(path: Path, inflated_mb: int) -> Path:
     body = sheet_xml(rows)
     extra = "".join(filler.format(r=r) for r in range(10, 10 + inflated_mb * 1000))
     return xlsx(path, {"Ark1": body.replace("</sheetData>", extra + "</sheetData>")})
+
+
+def two_sheets(path: Path) -> Path:
+    """Two sheets that both hold the personnel columns ("Lege": 1 row, "Sykepleie": 3 rows)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    first.title = "Lege"
+    first.append(PERSONNEL_HEADER)
+    first.append([1, "NY", "lege", "15.06.1980", "K", 100, "01.01.2015"])
+    second = book.create_sheet("Sykepleie")
+    second.append(PERSONNEL_HEADER)
+    for i in range(2, 5):
+        second.append([i, "NY", "sykepleier", "15.06.1980", "K", 100, "01.01.2015"])
+    book.save(path)
+    return path

@@ -112,14 +112,13 @@ def _read_sheet(
         columns = reader.grid(chosen, nrows)
     head = heads[chosen].head
     headers = [_cell_text(v) for v in head[header_index]]
-    while len(columns) < len(headers):  # a header wider than the grid (cannot happen from A1, but cheap)
-        columns.append(sandbox.Column(np.array([None], dtype=object), np.zeros(len(columns[0].codes), np.int32)))
-    body_rows = max((len(c.codes) for c in columns), default=0) - header_index - 1
+    body_rows = max((len(c) for c in columns), default=0) - header_index - 1
     if max_rows is not None:
         body_rows = min(body_rows, max_rows * 2)
     body_rows = max(body_rows, 0)
     data = pd.DataFrame(
-        {i: _decode_column(columns[i], header_index + 1, body_rows) for i in range(len(headers))},
+        {i: _decode_column(columns[i] if i < len(columns) else None, header_index + 1, body_rows)
+         for i in range(len(headers))},
         index=pd.RangeIndex(body_rows),
     ) if headers else _empty(0)
     row_numbers = np.arange(header_index + 2, header_index + 2 + body_rows)
@@ -182,8 +181,15 @@ def _check_size(head: sandbox.SheetHead, read_limits: sandbox.ReadLimits) -> Non
         )
 
 
-def _decode_column(column: sandbox.Column, start: int, length: int) -> pd.Series:
-    """Rows start..start+length of a column sent as distinct values and codes, cleaned like clean_column."""
+def _decode_column(column: sandbox.Column | None, start: int, length: int) -> pd.Series:
+    """Rows start..start+length of a column from the reader, cleaned as clean_column does."""
+    if column is None:  # a header cell beyond the grid's last column
+        return pd.Series([None] * length, dtype=object)
+    if column.values is not None:
+        values = column.values[start : start + length]
+        if len(values) < length:
+            values = np.concatenate([values, np.full(length - len(values), None, dtype=object)])
+        return clean_column(pd.Series(values, dtype=object))
     codes = column.codes[start : start + length]
     cleaned = np.array([*(_clean_value(v) for v in column.uniques), None], dtype=object)
     if len(codes) < length:  # a short column: blank below

@@ -65,8 +65,14 @@ class SheetHead:
 
 @dataclass(frozen=True)
 class Column:
-    uniques: np.ndarray  # object array of the distinct cell values
-    codes: np.ndarray  # int32 index into uniques, one per row
+    """One column of the grid from A1: `values` as read, or `uniques` and a code per row into them."""
+
+    values: np.ndarray | None = None  # object array, one cell per row
+    uniques: np.ndarray | None = None  # object array of the distinct cell values
+    codes: np.ndarray | None = None  # int32 index into uniques, one per row
+
+    def __len__(self) -> int:
+        return len(self.values) if self.values is not None else len(self.codes)
 
 
 def too_much_memory() -> FileProblem:
@@ -141,8 +147,9 @@ class SheetReader:
         self._send({"sheet": index, "nrows": nrows})
         answer = self._receive()
         return [
-            Column(_object_array(uniques), np.frombuffer(codes, dtype=np.int32))
-            for uniques, codes in answer["columns"]
+            Column(values=_object_array(c[1])) if c[0] == "plain"
+            else Column(uniques=_object_array(c[1]), codes=np.frombuffer(c[2], dtype=np.int32))
+            for c in answer["columns"]
         ]
 
     # --- the pipe ---------------------------------------------------------------------------

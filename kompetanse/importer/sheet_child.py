@@ -10,9 +10,10 @@ Protocol on stdin/stdout: frames of an 8-byte little-endian length and a pickle.
   parent -> {"path", "head_rows", "memory_bytes", "cpu_seconds"}
   child  -> {"sheets": [{"name", "head", "height", "width"}], "reader"} or {"problem": CODE}
   parent -> {"sheet": INDEX, "nrows": N or None} (or None: done)
-  child  -> {"nrows", "columns": [(uniques, int32 codes as bytes), ...]} or {"problem": CODE}
-A column travels as its distinct values and one int32 per cell: pickling a million date objects
-one by one costs a second each way, a few thousand distinct ones nothing.
+  child  -> {"nrows", "columns": [("plain", values) | ("coded", uniques, int32 codes), ...]} or {"problem": CODE}
+Text and numbers travel as they are (pickle writes them in C); a column with dates travels as its
+distinct values and one int32 per cell: pickling a million date objects one by one costs a second
+each way, a few thousand distinct ones nothing.
 """
 
 from __future__ import annotations
@@ -93,16 +94,22 @@ class _Sheets:
         return (int(end[0]) + 1, int(end[1]) + 1) if end else (0, 0)
 
 
+_PICKLES_FAST = {str, float, int, bool, type(None)}  # pickled by C code; dates go through __reduce__
+
+
 def _encode(grid: list[list[object]]) -> dict[str, Any]:
-    """Each column as (distinct values, int32 code per row)."""
+    """Each column as ("plain", values) or, where it holds dates, ("coded", distinct values, int32 codes)."""
     if not grid:
         return {"nrows": 0, "columns": []}
     width = max(map(len, grid))
     if any(len(row) != width for row in grid):
         grid = [list(row) + [None] * (width - len(row)) for row in grid]
-    columns = []
+    columns: list[tuple] = []
     for column in zip(*grid, strict=True):
         types = set(map(type, column))
+        if types <= _PICKLES_FAST:
+            columns.append(("plain", column))
+            continue
         if bool in types and (int in types or float in types):
             # True == 1 == 1.0 as dict keys: keep the type in the key so a cell is read as written.
             keys = list(zip(map(type, column), column, strict=True))
@@ -113,7 +120,7 @@ def _encode(grid: list[list[object]]) -> dict[str, Any]:
             index = {value: i for i, value in enumerate(dict.fromkeys(column))}
             uniques = list(index)
             codes = array("i", map(index.__getitem__, column))
-        columns.append((uniques, codes.tobytes()))
+        columns.append(("coded", uniques, codes.tobytes()))
     return {"nrows": len(grid), "columns": columns}
 
 

@@ -126,7 +126,10 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         viewer = _access_of(con, args.as_user)
         as_of = args.as_of or history.data_date(con) or date.today()
         min_cell = args.min_cell if args.min_cell is not None else settings.min_group_size(con)
-        allowed = access.scope_units(units.tree(con), [], viewer)
+        tree = units.tree(con)
+        for problem in units.stored_problems(con):
+            print(f"Merk: {problem}", file=sys.stderr)
+        allowed = access.scope_units(tree, [], viewer)
         scope = metrics.Scope(as_of=as_of, units=allowed, retirement_age=args.retirement_age)
         result = metrics.report(con, scope, by=args.by, min_cell=min_cell)
     finally:
@@ -192,9 +195,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         scope = access.scope_units(units.tree(con), [args.unit] if args.unit else [], viewer)
         if store.is_read_only(con):  # a read-only copy: the export is made, but cannot be logged there
             print("Merk: databasen er skrivebeskyttet, så eksporten er ikke ført i loggen.", file=sys.stderr)
-        else:
-            audit.record(con, args.as_user or access.CLI_ACTOR, audit.EXPORT, scope,
-                         f"{args.format}, enhet {args.unit or 'alle'}, per {args.as_of or 'datadato'}")
+        audit.record(con, args.as_user or access.CLI_ACTOR, audit.EXPORT, scope,
+                     f"{args.format}, enhet {args.unit or 'alle'}, per {args.as_of or 'datadato'}")
     except export.ExportError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_INVALID

@@ -6,12 +6,15 @@ never anything read from the imported files (no employee ids, names or fødselsn
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 import duckdb
 import pandas as pd
 
 from kompetanse import access, store, users
+
+LOG = logging.getLogger(__name__)
 
 # The actions the log records (as the Logg page shows them).
 SIGN_IN = "innlogging"
@@ -43,7 +46,13 @@ def record(
     scope: Iterable[str] | None = None,
     detail: str = "",
 ) -> None:
-    """Write one row (its own short transaction on a cursor; cached figures are not touched)."""
+    """Write one row (its own short transaction on a cursor; cached figures are not touched).
+
+    On a read-only copy of the database nothing can be written: the action goes to the server log.
+    """
+    if store.is_read_only(con):
+        LOG.warning("read-only database, not in the audit log: %s by %s (%s)", action, actor, detail)
+        return
     cursor = con.cursor()
     with store.transaction(cursor, bump=False):
         cursor.execute(

@@ -25,18 +25,40 @@ def tree(db: store.Db) -> pd.DataFrame:
 
 def stored_problems(db: store.Db) -> list[str]:
     """What is wrong with the stored unit tree (duplicate codes), in Norwegian; empty when nothing is."""
-    codes = store.run_query(db, "units_tree")["unit_code"]
-    counts = codes.value_counts()
+    frame = store.run_query(db, "units_tree")
+    problems = []
+    counts = frame["unit_code"].value_counts()
     duplicated = sorted(counts[counts > 1].index)
-    if not duplicated:
-        return []
-    shown = ", ".join(f"«{code}» ({counts[code]} ganger)" for code in duplicated[:10])
-    more = f" og {len(duplicated) - 10} til" if len(duplicated) > 10 else ""
-    return [
-        f"Den aktive enhetsimporten har samme enhetskode flere ganger: {shown}{more}. Bare den første raden "
-        "for hver kode brukes. Rett enhetsfilen og importer den på nytt, eller gjør en tidligere "
-        "enhetsimport aktiv på Import-siden."
-    ]
+    if duplicated:
+        shown = ", ".join(f"«{code}» ({counts[code]} ganger)" for code in duplicated[:10])
+        more = f" og {len(duplicated) - 10} til" if len(duplicated) > 10 else ""
+        problems.append(
+            f"Den aktive enhetsimporten har samme enhetskode flere ganger: {shown}{more}. Bare den første raden "
+            f"for hver kode brukes. {_REPAIR}"
+        )
+    unique = frame.drop_duplicates("unit_code")
+    parents = dict(zip(unique["unit_code"], unique["parent_code"], strict=True))
+    in_cycle = sorted(code for code in parents if _in_cycle(code, parents))
+    if in_cycle:
+        problems.append(
+            "Enhetene " + ", ".join(f"«{c}»" for c in in_cycle[:10]) + " ligger under hverandre i en ring og "
+            f"vises ikke i enhetsvalget. {_REPAIR}"
+        )
+    return problems
+
+
+_REPAIR = "Rett enhetsfilen og importer den på nytt, eller gjør en tidligere enhetsimport aktiv på Import-siden."
+
+
+def _in_cycle(code: str, parents: dict[str, str | None]) -> bool:
+    seen: set[str] = set()
+    parent = parents.get(code)
+    while isinstance(parent, str) and parent in parents and parent not in seen:
+        if parent == code:
+            return True
+        seen.add(parent)
+        parent = parents.get(parent)
+    return False
 
 
 def _depth(code: str, parents: dict[str, str | None]) -> int:

@@ -204,6 +204,8 @@ def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str, at: d
     if locked_until is not None:  # the lock has run out: a fresh count
         failures = 0
     matches = verify_password(password_hash if known else _DUMMY_HASH, password) and known
+    if store.is_read_only(con):  # a read-only copy: sign-in works, the failure count cannot be kept there
+        return SignIn(get(con, name)) if matches else SignIn(None, WRONG_CREDENTIALS)
     if matches:
         with store.transaction(cursor, bump=False):
             cursor.execute(

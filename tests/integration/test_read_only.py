@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import tests.conftest  # noqa: F401 - the AppTest navigation workaround
-from kompetanse import access
+from kompetanse import access, store, users
 from kompetanse.__main__ import main
 from tests.app.helpers import app, metric_values
 from tests.fixtures import demo_copy
@@ -99,3 +99,26 @@ def test_every_page_shows_a_read_only_database(ro_db, monkeypatch):
             assert not at.exception, page
             assert not [e.value for e in at.error if "uventet feil" in e.value], page
     assert os.listdir(ro_db.parent) == [ro_db.name]
+
+
+def test_signing_in_and_viewing_work_on_a_read_only_copy_with_users(tmp_path, monkeypatch):
+    folder = tmp_path / "kopi"
+    folder.mkdir()
+    path = demo_copy(folder / "kompetanse.duckdb")
+    con = store.connect(path)
+    users.add(con, "hanne", "hr", [], "riktig-passord")
+    con.close()
+    read_only(folder)
+    monkeypatch.setenv("KOMPETANSE_DB", str(path))
+    try:
+        with as_ordinary_user():
+            at = app().run()
+            at.text_input(key="sign_in_name").input("hanne")
+            at.text_input(key="sign_in_password").input("riktig-passord")
+            next(b for b in at.button if b.label == "Logg inn").click().run()
+            assert not at.exception
+            assert metric_values(at)["Ansatte"] == "1 196"
+            at.switch_page("pages/import_data.py").run()
+            assert not at.exception
+    finally:
+        folder.chmod(0o755)

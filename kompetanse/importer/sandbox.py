@@ -10,6 +10,7 @@ untouched: the child has no connection and shares nothing but two pipes.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
@@ -105,7 +106,9 @@ class SheetReader:
         self.limits = read_limits or limits()
         self._deadline = time.monotonic() + self.limits.seconds
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close(), after the child)
-        env = {**os.environ, "RUST_BACKTRACE": "0"}
+        # One BLAS thread: pandas (the .ods fallback) would otherwise reserve memory per core under the limit.
+        env = {**os.environ, "RUST_BACKTRACE": "0", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+               "MKL_NUM_THREADS": "1"}
         # -P: the script's folder (kompetanse/importer) is not put on sys.path; close_fds is the default.
         self._process = subprocess.Popen(
             [sys.executable, "-P", str(CHILD)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -127,15 +130,20 @@ class SheetReader:
     def close(self) -> None:
         process = self._process
         if process.poll() is None:
+            with contextlib.suppress(OSError):  # "no more": a child that already ended cannot be told
+                assert process.stdin is not None
+                done = pickle.dumps(None)
+                process.stdin.write(_LENGTH.pack(len(done)) + done)
+                process.stdin.flush()
             try:
-                self._send(None)
                 process.wait(timeout=2)
-            except (OSError, subprocess.TimeoutExpired, FileProblem):
+            except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
         for stream in (process.stdin, process.stdout):
             if stream is not None:
-                stream.close()
+                with contextlib.suppress(OSError):
+                    stream.close()
         self._stderr.close()
 
     def sheets(self) -> list[SheetHead]:

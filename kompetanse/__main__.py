@@ -47,11 +47,15 @@ def _non_negative(text: str) -> int:
 
 
 def open_store(db: Path | None) -> duckdb.DuckDBPyConnection:
-    """Open the database; a missing default database is created from the demo data."""
+    """Open the database; a missing default database is created from the demo data.
+
+    A new file given with --db stays empty (real data never mixes with the demo): `demo --db PATH`
+    builds the demo there on purpose.
+    """
     path = db or store.default_db_path()
     existed = path.exists()
     con = store.connect(path, wait_seconds=WAIT_FOR_APP_SECONDS)
-    if not existed and store.is_empty(con):
+    if db is None and not existed and store.is_empty(con):
         demo.load_demo(con)
     return con
 
@@ -75,7 +79,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         outcome = importer.import_files(
             con, [Path(f) for f in args.files], args.kind, skip_invalid=args.skip_invalid,
-            snapshot_date=args.snapshot_date,
+            snapshot_date=args.snapshot_date, add_to=args.add_to,
         )
     except importer.ImportFailed as failure:
         for error in failure.errors:
@@ -86,11 +90,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     detail = f"{args.kind}: import {outcome.record.import_id}, {outcome.rows} rader"
     detail += ", uendret" if outcome.unchanged else ""
     detail += f", {outcome.rejected} avvist" if outcome.rejected_file is not None else ""
+    detail += f", lagt til import {outcome.added_to}" if outcome.added_to is not None else ""
+    detail += ", demodata fjernet" if outcome.demo_removed else ""
     _audit(args.db, access.CLI_ACTOR, audit.IMPORT, None, detail)
     if outcome.unchanged:
         print(f"Ingen endring: samme innhold er allerede importert (import {outcome.record.import_id}).")
     else:
         print(f"Importert {outcome.rows} rader som import {outcome.record.import_id} ({args.kind}).")
+    for line in outcome.summary():
+        print(line)
     if outcome.rejected_file is not None:
         print(f"{outcome.rejected} rader ble avvist og skrevet til {outcome.rejected_file}")
     return EXIT_OK
@@ -268,6 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=store.IMPORT_KINDS, default="personnel")
     p.add_argument("--skip-invalid", action="store_true", help="importer gyldige rader, skriv avviste til fil")
     p.add_argument("--snapshot-date", type=_date, default=None, help="datoen dataene gjelder (standard: i dag)")
+    p.add_argument("--add-to", type=int, default=None, metavar="ID",
+                   help="legg radene (de rettede avviste radene) til en tidligere import")
     p = command("metrics", cmd_metrics, "nøkkeltall")
     p.add_argument("--as-of", type=_date, default=None)
     p.add_argument("--by", type=_by, default="unit")

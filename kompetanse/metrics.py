@@ -25,7 +25,7 @@ COUNT_COLUMNS = [
     "leavers_12m", "leavers_12m_retirement",
 ]
 RATE_COLUMNS = ["mean_age", "share_60_plus", "turnover_12m", "turnover_12m_excl_retirement", "turnover_ks"]
-MEASURE_COLUMNS = ["fte", "retiring_within_5y_fte"]
+MEASURE_COLUMNS = ["fte", "fte_excluding_leave", "retiring_within_5y_fte"]
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def suppressed(frame: pd.DataFrame, k: int) -> pd.DataFrame:
 
 
 JSON_KEYS = [
-    "headcount", "fte", "mean_age", "age_bands", "share_60_plus",
+    "headcount", "fte", "fte_excluding_leave", "mean_age", "age_bands", "share_60_plus",
     "retiring_within_1y", "retiring_within_5y", "retiring_within_10y", "retiring_within_5y_fte",
     "leavers_12m", "leavers_12m_retirement", "turnover_12m", "turnover_ks",
 ]

@@ -275,10 +275,10 @@ def check_units(out: dict[str, pd.Series], header: dict[str, str], row_numbers: 
             rows_of.setdefault(code, []).append(int(row_numbers[position]))
     twice = np.array([c in rows_of and len(rows_of[c]) > 1 for c in code_list], dtype=bool)
     if twice.any():
-        messages = np.array([
+        messages = pd.Series([
             "samme enhetskode står også på rad " + ", ".join(str(r) for r in rows_of[c] if r != int(row_numbers[i]))
-            if twice[i] else "" for i, c in enumerate(code_list)
-        ], dtype=object)
+            if twice[i] else None for i, c in enumerate(code_list)
+        ], index=codes.index, dtype=object)
         problems.add(twice, header["unit_code"], messages)
     if "parent_code" not in header:
         return

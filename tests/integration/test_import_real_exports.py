@@ -154,7 +154,8 @@ def test_a_birth_date_that_contradicts_the_number_is_a_row_error_that_echoes_nei
         [make_fnr(date(1981, 5, 17)), "A", "lege", "17.05.1981", "100", "01.01.2010"],
     ], headers=["Fødselsnummer", "Enhet", "Yrkesgruppe", "Fødselsdato", "Stillingsprosent", "Startdato"])
     (error,) = errors_of(con, path)
-    assert (error.row, error.column, error.message) == (2, "Fødselsdato", "fødselsdatoen stemmer ikke med fødselsnummeret")
+    assert (error.row, error.column) == (2, "Fødselsdato")
+    assert error.message == "fødselsdatoen stemmer ikke med fødselsnummeret"
 
 
 # --- issue 12: a fødselsnummer in the wrong column ------------------------------------------------------

@@ -138,6 +138,11 @@ def import_rows(con: duckdb.DuckDBPyConnection, import_id: int) -> pd.DataFrame:
     return rows
 
 
+def import_snapshot_date(con: duckdb.DuckDBPyConnection, import_id: int) -> date | None:
+    value = store.fetch_value(con, "select snapshot_date from imports where import_id = $id", {"id": import_id})
+    return value.date() if isinstance(value, datetime) else value
+
+
 def import_sha(con: duckdb.DuckDBPyConnection, import_id: int) -> str | None:
     value = store.fetch_value(con, "select sha256 from imports where import_id = $id", {"id": import_id})
     return None if value is None else str(value)

@@ -55,7 +55,6 @@ def import_files(
     names = list(display_names) if display_names else [p.name for p in paths]
     if len(names) != len(paths):
         raise ValueError("display_names must match paths")
-    snapshot = snapshot_date or date.today()
     spec = SPECS[kind]
     if add_to is not None:
         base_kind = history.import_kind(con, add_to)
@@ -64,6 +63,9 @@ def import_files(
         if base_kind != kind:
             raise ImportFailed([RowError(", ".join(names), None, None,
                                          f"Import {add_to} er av typen {base_kind}, ikke {kind}.")])
+    # Corrections belong to the data date of the import they complete.
+    snapshot = snapshot_date or (history.import_snapshot_date(con, add_to) if add_to is not None else None) \
+        or date.today()
 
     def report(fraction: float, text: str) -> None:
         if progress is not None:

@@ -321,3 +321,11 @@ def test_a_units_file_with_a_duplicate_code_a_cycle_or_an_unknown_parent_is_refu
         (6, "Overordnet", "enheten ligger under seg selv (en sirkel i overordnet enhet)"),
         (7, "Overordnet", "overordnet enhet UKJENT finnes ikke i filen"),
     ]
+
+
+def test_the_preview_never_shows_a_fodselsnummer_in_another_column(tmp_path):
+    number = make_fnr(date(1980, 5, 17))
+    path = write_csv(tmp_path / "a.csv", [[number, "A", "lege", "01.01.1980", "100", "01.01.2010"],
+                                          ["7", "A", "lege", "01.01.1980", "100", "01.01.2010"]], headers=HEADERS)
+    sample = importer.preview_file(path).sample
+    assert sample["Ansattnr"].tolist() == ["", "7"]

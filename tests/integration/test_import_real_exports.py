@@ -174,13 +174,21 @@ def test_a_fodselsnummer_in_ansattnr_or_fodselsdato_is_refused_never_echoed_neve
     errors = errors_of(con, path)
     assert [(e.row, e.column) for e in errors] == [(2, "Ansattnr"), (3, "Fødselsdato"), (4, "Ansattnr")]
     assert all("ser ut som et fødselsnummer" in e.message for e in errors)
-    outcome = importer.import_files(con, [path], snapshot_date=SNAPSHOT, skip_invalid=True)
-    assert outcome.rows == 1 and outcome.rejected == 3
-    written = outcome.rejected_file.read_text(encoding="utf-8-sig")
+    con.close()
+    # The command line, which also writes the audit log: no number in its output, the log or the database.
+    cli = [subprocess.run([sys.executable, "-m", "kompetanse", "import", str(path), "--db", str(db), *extra,
+                           "--snapshot-date", "2023-12-01"], cwd=ROOT, capture_output=True, text=True, check=False)
+           for extra in ([], ["--skip-invalid"])]
+    assert [c.returncode for c in cli] == [1, 0]
+    assert "Importert 1 rader" in cli[1].stdout
+    written = (tmp_path / "a.avviste.csv").read_text(encoding="utf-8-sig")
+    con = store.connect(db)
+    logged = con.execute("select string_agg(detail, ' ') from audit").fetchone()[0] or ""
+    assert "avvist" in logged
     con.close()
     for number in (in_id, in_birth, as_number, as_number[1:]):
-        assert number not in "\n".join(str(e) for e in errors)
-        assert number not in written
+        for text in ("\n".join(str(e) for e in errors), written, logged, *(c.stdout + c.stderr for c in cli)):
+            assert number not in text
         assert number.encode() not in database_text(db)
 
 

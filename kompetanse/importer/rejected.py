@@ -56,15 +56,21 @@ def _identity(result: FileResult, bad: np.ndarray, present: set[str]) -> dict[st
     given_id = result.columns.get("employee_id")
     if "employee_id" in frame:
         from_number = frame["employee_id"].astype(object)
-        if given_id is not None:
-            from_number = from_number.where(result.raw.data[given_id].loc[bad].isna().to_numpy(), None)
-        if from_number.notna().any():
+        if given_id is not None:  # the file's own id column: the pseudonym goes into its blank cells
+            blank = result.raw.data[given_id].loc[bad].isna().to_numpy()
+            header = result.raw.headers[given_id]
+            own = result.raw.data[given_id].loc[bad].map(lambda v: "" if is_blank(v) else as_text(v))
+            hidden = result.hidden_cells.get(given_id)
+            own = own if hidden is None else own.where(~hidden[bad], "")
+            out[header] = own.where(~blank, from_number.fillna("")).astype(object)
+        elif from_number.notna().any():
             out[REFERENCE_HEADER] = from_number.fillna("").astype(object)
     if "birth_date" in frame and "birth_date" not in result.columns:
         out["Fødselsdato"] = frame["birth_date"].dt.strftime("%d.%m.%Y").fillna("").astype(object)
     if "gender" in frame and "gender" not in result.columns:
         out["Kjønn"] = frame["gender"].fillna("").astype(object)
-    return {k: v for k, v in out.items() if k not in present}
+    own_id = result.raw.headers[given_id] if given_id is not None else None
+    return {k: v for k, v in out.items() if k not in present or k == own_id}
 
 
 def write_rejected(parts: list[pd.DataFrame], path: Path) -> None:

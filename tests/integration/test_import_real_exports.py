@@ -337,3 +337,17 @@ def test_the_preview_never_shows_a_fodselsnummer_in_another_column(tmp_path):
                                           ["7", "A", "lege", "01.01.1980", "100", "01.01.2010"]], headers=HEADERS)
     sample = importer.preview_file(path).sample
     assert sample["Ansattnr"].tolist() == ["", "7"]
+
+
+def test_where_the_file_has_an_id_column_the_pseudonym_fills_its_blank_cell(con, tmp_path):
+    number = make_fnr(date(1975, 3, 1))
+    headers = ["Ansattnr", *FNR_HEADERS]
+    path = write_csv(tmp_path / "e.csv", [["7", make_fnr(date(1980, 1, 2)), "A", "lege", "100", "01.01.2010"],
+                                          ["", number, "A", "lege", "abc", "01.01.2010"]], headers=headers)
+    outcome = importer.import_files(con, [path], snapshot_date=SNAPSHOT, skip_invalid=True)
+    fixed = pd.read_csv(outcome.rejected_file, sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    assert fixed["Ansattnr"].str.fullmatch(r"H[0-9a-f]{16}").all() and "Ansattreferanse" not in fixed
+    fixed.loc[0, "Stillingsprosent"] = "80"
+    fixed.to_csv(outcome.rejected_file, sep=";", index=False, encoding="utf-8-sig")
+    added = importer.import_files(con, [outcome.rejected_file], add_to=outcome.record.import_id)
+    assert (added.rows, added.added) == (2, 1)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from kompetanse import goals
 from kompetanse.importer.fields import NATIONAL_ID, KindSpec
-from kompetanse.importer.national_id import national_id_cells, read_national_ids
+from kompetanse.importer.national_id import NationalIds, national_id_cells, read_national_ids
 from kompetanse.importer.parse import (
     amount_parser,
     by_unique,
@@ -230,16 +230,16 @@ def _professions(column: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     return tuple(pd.Series(table[codes, i], index=index, dtype=object) for i in range(3))  # type: ignore[return-value]
 
 
-def check_birth_date_matches(born: pd.Series, ids: object, header: dict[str, str], problems: Problems) -> None:
+def check_birth_date_matches(born: pd.Series, ids: NationalIds, header: dict[str, str], problems: Problems) -> None:
     """A Fødselsdato that contradicts the fødselsnummer is an error on the row (neither is echoed)."""
     if "birth_date" not in header:
         return
-    from_number = ids.birth_date  # type: ignore[attr-defined]
+    from_number = ids.birth_date
     both = born.notna() & from_number.notna()
     same_day = (born.dt.day == from_number.dt.day) & (born.dt.month == from_number.dt.month)
     same_year = born.dt.year == from_number.dt.year
     # The 2032 scheme does not tell the century: only the two last digits of the year are compared.
-    same_year |= ~ids.century_known & (born.dt.year % 100 == from_number.dt.year % 100)  # type: ignore[attr-defined]
+    same_year |= ~ids.century_known & (born.dt.year % 100 == from_number.dt.year % 100)
     problems.add((both & ~(same_day & same_year)).to_numpy(), header["birth_date"], BIRTH_DATE_CONTRADICTS)
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from kompetanse import goals
 from kompetanse.importer.fields import NATIONAL_ID, KindSpec
-from kompetanse.importer.national_id import NationalIds, national_id_cells, read_national_ids
+from kompetanse.importer.national_id import NationalIds, national_id_cells, number_like_cells, read_national_ids
 from kompetanse.importer.parse import (
     amount_parser,
     by_unique,
@@ -145,6 +145,9 @@ def convert_file(
             errors = errors.where(~found, None)
             values = values.where(~found)
             problems.add(found, header[f.name], NATIONAL_ID_ELSEWHERE)
+        if errors.notna().any():  # nor is a mistyped one: an error never shows a value of 10-11 digits
+            long = number_like_cells(column) & errors.notna().to_numpy()
+            errors = errors.where(~long, f"ugyldig {f.noun} (et tall med 10-11 sifre vises ikke i feilmeldingen)")
         problems.add_errors(errors, header[f.name])
         out[f.name] = values
 

@@ -129,6 +129,12 @@ def national_id_cells(column: pd.Series, as_of: date | None = None) -> np.ndarra
     return found[codes]
 
 
+def number_like_cells(column: pd.Series) -> np.ndarray:
+    """Which cells hold 10 or 11 digits, a fødselsnummer or not (an error never echoes such a value)."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    return np.append(_may_be_number(np.asarray(uniques, dtype=object)), False)[codes]
+
+
 def _may_be_number(values: np.ndarray) -> np.ndarray:
     """A fast first sieve over distinct values: 10 or 11 digits (as text or as a whole number)."""
     numeric = np.fromiter(

@@ -351,3 +351,12 @@ def test_where_the_file_has_an_id_column_the_pseudonym_fills_its_blank_cell(con,
     fixed.to_csv(outcome.rejected_file, sep=";", index=False, encoding="utf-8-sig")
     added = importer.import_files(con, [outcome.rejected_file], add_to=outcome.record.import_id)
     assert (added.rows, added.added) == (2, 1)
+
+
+def test_a_mistyped_fodselsnummer_in_another_column_is_not_echoed_either(con, tmp_path):
+    mistyped = make_fnr(date(1980, 5, 17))[:-1] + "0"
+    mistyped = mistyped if not importer.national_id.is_national_id(mistyped) else mistyped[:-1] + "1"
+    path = write_csv(tmp_path / "a.csv", [["1", "A", "lege", mistyped, "100", "01.01.2010"]], headers=HEADERS)
+    (error,) = errors_of(con, path)
+    assert error.column == "Fødselsdato" and mistyped not in str(error)
+    assert error.message == "ugyldig fødselsdato (et tall med 10-11 sifre vises ikke i feilmeldingen)"

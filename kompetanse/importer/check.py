@@ -93,6 +93,9 @@ def convert_file(
     spec: KindSpec, name: str, raw: RawTable, snapshot: date, key: bytes
 ) -> FileResult:
     columns, unknown = match_columns(spec, raw.headers)
+    if "profession_code" in columns and "profession" not in columns:
+        # Only a code column (a-meldingen's yrke): it is the profession column, read as codes (read_occupations).
+        columns["profession"] = columns.pop("profession_code")
     missing = missing_columns(spec, columns)
     if missing:
         names = ", ".join(f"«{m}»" for m in missing)

@@ -360,3 +360,11 @@ def test_a_mistyped_fodselsnummer_in_another_column_is_not_echoed_either(con, tm
     (error,) = errors_of(con, path)
     assert error.column == "Fødselsdato" and mistyped not in str(error)
     assert error.message == "ugyldig fødselsdato (et tall med 10-11 sifre vises ikke i feilmeldingen)"
+
+
+def test_a_file_with_only_a_code_column_gets_the_styrk_names_as_professions(con, tmp_path):
+    path = write_csv(tmp_path / "a.csv", [["1", "A", "2223101", "01.01.1980", "100", "01.01.2010"]],
+                     headers=["Ansattnr", "Enhet", "Yrkeskode", "Fødselsdato", "Stillingsprosent", "Startdato"])
+    importer.import_files(con, [path], snapshot_date=SNAPSHOT)
+    data = rows_of(con)
+    assert (data["profession"].iloc[0], data["profession_code"].iloc[0]) == ("Sykepleiere", "2223")

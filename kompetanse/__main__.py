@@ -50,11 +50,13 @@ def open_store(db: Path | None, *, reading: bool = False) -> duckdb.DuckDBPyConn
     """Open the database; a missing default database is created from the demo data.
 
     `reading`: the command only reads, so a database on a read-only place is opened read-only.
+    A new file given with --db stays empty (real data never mixes with the demo): `demo --db PATH`
+    builds the demo there on purpose.
     """
     path = db or store.default_db_path()
     existed = path.exists()
     con = store.connect(path, wait_seconds=WAIT_FOR_APP_SECONDS, reading=reading)
-    if not existed and store.is_empty(con):
+    if db is None and not existed and store.is_empty(con):
         demo.load_demo(con)
     return con
 
@@ -79,7 +81,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         paths = [Path(f) for f in args.files]
         outcome = importer.import_files(
             con, paths, args.kind, skip_invalid=args.skip_invalid, snapshot_date=args.snapshot_date,
-            sheets={p.name: args.sheet for p in paths} if args.sheet else None,
+            sheets={p.name: args.sheet for p in paths} if args.sheet else None, add_to=args.add_to,
         )
     except importer.ImportFailed as failure:
         for error in failure.errors:
@@ -90,6 +92,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     detail = f"{args.kind}: import {outcome.record.import_id}, {outcome.rows} rader"
     detail += ", uendret" if outcome.unchanged else ""
     detail += f", {outcome.rejected} avvist" if outcome.rejected_file is not None else ""
+    detail += f", lagt til import {outcome.added_to}" if outcome.added_to is not None else ""
+    detail += ", demodata fjernet" if outcome.demo_removed else ""
     _audit(args.db, access.CLI_ACTOR, audit.IMPORT, None, detail)
     if outcome.unchanged:
         print(f"Ingen endring: samme innhold er allerede importert (import {outcome.record.import_id}).")
@@ -97,6 +101,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"Importert {outcome.rows} rader som import {outcome.record.import_id} ({args.kind}).")
     for file_name, sheet in outcome.sheets.items():
         print(f"{file_name}: lest fra arket «{sheet}»")
+    for line in outcome.summary():
+        print(line)
     if outcome.rejected_file is not None:
         print(f"{outcome.rejected} rader ble avvist og skrevet til {outcome.rejected_file}")
     return EXIT_OK
@@ -309,6 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--skip-invalid", action="store_true", help="importer gyldige rader, skriv avviste til fil")
     p.add_argument("--snapshot-date", type=_date, default=None, help="datoen dataene gjelder (standard: i dag)")
     p.add_argument("--sheet", default=None, metavar="NAME", help="arket som skal leses, der flere ark har kolonnene")
+    p.add_argument("--add-to", type=int, default=None, metavar="ID",
+                   help="legg radene (de rettede avviste radene) til en tidligere import")
     p = command("metrics", cmd_metrics, "nøkkeltall")
     p.add_argument("--as-of", type=_date, default=None)
     p.add_argument("--by", type=_by, default="unit")

@@ -77,7 +77,10 @@ def _decimal(decimals: int) -> Formatter:
 
 INDICATORS: list[Indicator] = [
     Indicator("Ansatte", "headcount", formatting.number, "Personer aktive på datoen.", kind="sum"),
-    Indicator("Årsverk", "fte", _decimal(1), "Sum stillingsprosent / 100 for aktive arbeidsforhold.", kind="sum"),
+    Indicator("Årsverk", "fte", _decimal(1), "Avtalte årsverk: sum stillingsprosent / 100 for aktive arbeidsforhold.",
+              kind="sum"),
+    Indicator(metrics.FTE_EXCLUDING_LEAVE_LABEL, "fte_excluding_leave", _decimal(1), metrics.FTE_EXCLUDING_LEAVE_HELP,
+              kind="sum"),
     Indicator("Gjennomsnittsalder", "mean_age", _decimal(1), "Alder i fylte år, per person."),
     Indicator("Andel 60+", "share_60_plus", formatting.percent, "Andel av de ansatte som er 60 år eller eldre.",
               chart_scale=100, chart_suffix=" %"),
@@ -106,13 +109,15 @@ ABOVE_RGB, BELOW_RGB = (230, 126, 34), (52, 120, 198)
 FULL_COLOUR_AT = 0.5  # relative difference that gets the strongest colour
 
 
-def labels() -> list[str]:
-    return [i.label for i in INDICATORS]
+def labels(db: store.Db | None = None) -> list[str]:
+    """The indicators to choose from; given the data, FTE excluding leave only where the export gives leave."""
+    without_leave = db is not None and not metrics.leave_given(db)
+    return [i.label for i in INDICATORS if not (without_leave and i.column == "fte_excluding_leave")]
 
 
-def default_chart_index() -> int:
+def default_chart_index(db: store.Db | None = None) -> int:
     """Where the chart's default indicator sits in labels()."""
-    return labels().index(DEFAULT_CHART_LABEL)
+    return labels(db).index(DEFAULT_CHART_LABEL)
 
 
 def indicator(label: str) -> Indicator:

@@ -310,3 +310,62 @@ def load_demo(con: duckdb.DuckDBPyConnection) -> None:
             snapshot_date=SNAPSHOT_DATE,
         )
     demo_plan.load_versions(con)  # the plan's closed yearly versions (2022 and 2023)
+
+
+# --- real data never mixes with the demo (issue 11) -------------------------------------------------
+
+DEMO_SHA_PREFIX = "demo-"  # every demo import's sha256 starts so (load_demo, demo_plan.load_versions)
+PLAN_VERSION_TABLES = ("plan_version_goals", "plan_version_measures", "plan_version_figures")
+DEMO_KIND_NAMES = {
+    "units": "enheter", "personnel": "ansatte", "competences": "kompetanse", "requirements": "kompetansekrav",
+    "measures": "tiltak", "goals": "mål", "placements": "praksisplasser",
+}
+
+
+def holds_demo(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether any import of the demo is still in the database."""
+    return bool(con.execute(
+        "select count(*) from imports where starts_with(sha256, $prefix)", {"prefix": DEMO_SHA_PREFIX}
+    ).fetchone()[0])
+
+
+def remove_demo(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Delete every row of the demo; call inside the transaction that stores the user's own data.
+
+    The demo is its imports (sha256 "demo-..."), the edits made in the app on top of them (an edit of a
+    kind with no file import of one's own before it), and the plan versions closed while the database
+    held nothing of one's own. Where a kind keeps imports of one's own, the latest becomes active.
+    Returns the Norwegian names of the kinds that lost rows.
+    """
+    from kompetanse.table_edit import EDIT_FILE_NAME
+
+    demo_ids = [row[0] for row in con.execute(
+        """select i.import_id from imports i
+           where starts_with(i.sha256, $prefix)
+              or (i.file_name = $edit and not exists (
+                    select 1 from imports own
+                    where own.kind = i.kind and own.import_id < i.import_id
+                      and not starts_with(own.sha256, $prefix) and own.file_name <> $edit))""",
+        {"prefix": DEMO_SHA_PREFIX, "edit": EDIT_FILE_NAME},
+    ).fetchall()]
+    kinds = [row[0] for row in con.execute(
+        "select distinct kind from imports where list_contains($ids, import_id) order by kind", {"ids": demo_ids}
+    ).fetchall()]
+    for table, _columns in history.KIND_TABLES.values():  # table names from KIND_TABLES
+        con.execute(f"delete from {table} where list_contains($ids, import_id)", {"ids": demo_ids})
+    con.execute("delete from imports where list_contains($ids, import_id)", {"ids": demo_ids})
+    first_own = con.execute("select min(imported_at) from imports").fetchone()[0]
+    versions = [row[0] for row in con.execute(
+        "select version_id from plan_versions where closed_by = $demo or $first is null or closed_at < $first",
+        {"demo": demo_plan.VERSION_CLOSED_BY, "first": first_own},
+    ).fetchall()]
+    for table in PLAN_VERSION_TABLES:  # table names from the constant above
+        con.execute(f"delete from {table} where list_contains($ids, version_id)", {"ids": versions})
+    con.execute("delete from plan_versions where list_contains($ids, version_id)", {"ids": versions})
+    # A kind left without an active import gets its latest own import back.
+    con.execute(
+        """update imports set active = true where import_id in (
+               select max(import_id) from imports group by kind having not bool_or(active))"""
+    )
+    removed = [DEMO_KIND_NAMES.get(k, k) for k in kinds]
+    return removed + (["planversjoner"] if versions else [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -17,6 +18,7 @@ KIND_TABLES: dict[str, tuple[str, list[str]]] = {
         [
             "employee_id", "unit_code", "profession", "birth_date", "gender", "position_pct",
             "employment_type", "start_date", "end_date", "end_reason", "education_level",
+            "profession_code", "leave_pct", "leave_start", "leave_end",
         ],
     ),
     "units": ("units", ["unit_code", "unit_name", "parent_code", "level"]),
@@ -59,11 +61,13 @@ def record_import(
     file_name: str,
     sha256: str,
     snapshot_date: date,
+    also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> ImportRecord:
     """Store `frame` as a new active import of `kind`, in one transaction.
 
     The same content (by sha256) imported before is made active again instead: a re-import
-    changes nothing when it is already active.
+    changes nothing when it is already active. `also` runs inside the same transaction, after the
+    new import's id is taken (so that no id is ever given twice) and before the rows are stored.
     """
     table, columns = KIND_TABLES[kind]
     con = con.cursor()  # its own transaction, even when other threads share the connection
@@ -81,6 +85,8 @@ def record_import(
             _set_active(con, kind, import_id)
             return ImportRecord(import_id, kind, name, rows, snap, True, reused=True)
         import_id = store.next_id(con, "imports", "import_id")
+        if also is not None:
+            also(con)
         data = frame.reindex(columns=columns)
         con.register("incoming_rows", data)
         try:
@@ -108,6 +114,38 @@ def _set_active(con: duckdb.DuckDBPyConnection, kind: str, import_id: int) -> No
         "update imports set active = (import_id = $id) where kind = $kind and active <> (import_id = $id)",
         {"id": import_id, "kind": kind},
     )
+
+
+def import_kind(con: duckdb.DuckDBPyConnection, import_id: int) -> str | None:
+    """The kind of an import, or None where there is no such import."""
+    value = store.fetch_value(con, "select kind from imports where import_id = $id", {"id": import_id})
+    return None if value is None else str(value)
+
+
+def import_rows(con: duckdb.DuckDBPyConnection, import_id: int) -> pd.DataFrame:
+    """The rows an import stored, in its kind's columns (the corrections of `import --add-to` join them)."""
+    kind = import_kind(con, import_id)
+    if kind is None:
+        raise LookupError(f"Import {import_id} finnes ikke.")
+    table, columns = KIND_TABLES[kind]
+    rows = con.execute(
+        f"select {', '.join(columns)} from {table} where import_id = $id",  # names from KIND_TABLES
+        {"id": import_id},
+    ).df()
+    for column in rows.columns:  # decimals (leave_pct) as numbers, as the importer makes them
+        if rows[column].dtype == object and rows[column].map(lambda v: type(v).__name__ == "Decimal").any():
+            rows[column] = rows[column].astype(float)
+    return rows
+
+
+def import_snapshot_date(con: duckdb.DuckDBPyConnection, import_id: int) -> date | None:
+    value = store.fetch_value(con, "select snapshot_date from imports where import_id = $id", {"id": import_id})
+    return value.date() if isinstance(value, datetime) else value
+
+
+def import_sha(con: duckdb.DuckDBPyConnection, import_id: int) -> str | None:
+    value = store.fetch_value(con, "select sha256 from imports where import_id = $id", {"id": import_id})
+    return None if value is None else str(value)
 
 
 def activate(con: duckdb.DuckDBPyConnection, import_id: int) -> ImportRecord:

@@ -25,7 +25,7 @@ COUNT_COLUMNS = [
     "leavers_12m", "leavers_12m_retirement",
 ]
 RATE_COLUMNS = ["mean_age", "share_60_plus", "turnover_12m", "turnover_12m_excl_retirement", "turnover_ks"]
-MEASURE_COLUMNS = ["fte", "retiring_within_5y_fte"]
+MEASURE_COLUMNS = ["fte", "fte_excluding_leave", "retiring_within_5y_fte"]
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,26 @@ def metrics_frame(rows: pd.DataFrame, by: By | None) -> pd.DataFrame:
     return frame[keep]
 
 
+FTE_LABEL = "Årsverk"
+# Where the export gives leave, FTE is shown twice, labelled (DESIGN.md "FTE").
+FTE_AGREED_LABEL = "Avtalte årsverk"
+FTE_EXCLUDING_LEAVE_LABEL = "Avtalte årsverk ekskl. permisjon"
+FTE_EXCLUDING_LEAVE_HELP = "Avtalte årsverk minus permisjonen som gjelder på datoen (permisjonsprosent av stillingen)."
+
+
+def leave_given(db: store.Db) -> bool:
+    """Whether the active personnel import gives leave (permisjon) at all."""
+    frame = store.run_query(db, "leave_given")
+    return bool(len(frame) and frame.iloc[0, 0])
+
+
+def fte_labels(db: store.Db) -> dict[str, str]:
+    """The FTE columns to show and their labels: "Årsverk", or both agreed FTE figures where leave is given."""
+    if leave_given(db):
+        return {"fte": FTE_AGREED_LABEL, "fte_excluding_leave": FTE_EXCLUDING_LEAVE_LABEL}
+    return {"fte": FTE_LABEL}
+
+
 def compute(con: duckdb.DuckDBPyConnection, scope: Scope, by: By | None = "unit") -> pd.DataFrame:
     """All key figures per group of `by`, and the total as the last row (unrounded)."""
     return metrics_frame(store.run_query(con, "metrics", metrics_params(scope, by)), by)
@@ -107,7 +127,7 @@ def suppressed(frame: pd.DataFrame, k: int) -> pd.DataFrame:
 
 
 JSON_KEYS = [
-    "headcount", "fte", "mean_age", "age_bands", "share_60_plus",
+    "headcount", "fte", "fte_excluding_leave", "mean_age", "age_bands", "share_60_plus",
     "retiring_within_1y", "retiring_within_5y", "retiring_within_10y", "retiring_within_5y_fte",
     "leavers_12m", "leavers_12m_retirement", "turnover_12m", "turnover_ks",
 ]

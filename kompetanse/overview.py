@@ -50,6 +50,9 @@ def key_figures(db: store.Db, scope: Scope, k: int) -> list[KeyFigure]:
             continue
         delta = fmt_delta(value - earlier) if earlier is not None and not pd.isna(earlier) else None
         figures.append(KeyFigure(key, label, fmt(value), delta, help_text))
+    labels = metrics.fte_labels(db)
+    if "fte_excluding_leave" in labels:
+        figures = _with_leave(figures, now, before, k, labels)
     planned = costs.planned_cost(db, scope.units)
     if planned:
         figures.append(KeyFigure(
@@ -58,6 +61,27 @@ def key_figures(db: store.Db, scope: Scope, k: int) -> list[KeyFigure]:
             "+ kursavgift + reise + andre kostnader).",
         ))
     return figures
+
+
+def _with_leave(
+    figures: list[KeyFigure], now: pd.Series, before: pd.Series, k: int, labels: dict[str, str]
+) -> list[KeyFigure]:
+    """Agreed FTE labelled as such, and beside it the agreed FTE excluding leave (DESIGN.md "FTE")."""
+    out = []
+    for figure in figures:
+        if figure.key != "fte":
+            out.append(figure)
+            continue
+        out.append(KeyFigure(figure.key, labels["fte"], figure.value, figure.delta, figure.help, figure.hidden))
+        value, earlier = now["fte_excluding_leave"], before["fte_excluding_leave"]
+        if value is None:
+            out.append(KeyFigure("fte_excluding_leave", labels["fte_excluding_leave"], hidden_label(k), None,
+                                 metrics.FTE_EXCLUDING_LEAVE_HELP, hidden=True))
+            continue
+        delta = formatting.signed(value - earlier, 1) if earlier is not None and not pd.isna(earlier) else None
+        out.append(KeyFigure("fte_excluding_leave", labels["fte_excluding_leave"], formatting.number(value, 1), delta,
+                             metrics.FTE_EXCLUDING_LEAVE_HELP))
+    return out
 
 
 def is_empty(figures: list[KeyFigure]) -> bool:

@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from kompetanse import audit, formatting, history, importer
-from ui import auth, data, filters, guard
+from ui import auth, corrections, data, filters, guard
 
 viewer = filters.current().access  # the shared shell (sidebar, data snapshot) is in place
 KIND_LABELS = {
@@ -119,12 +119,16 @@ if uploads:
                 else:
                     read_from = "".join(f" {f} ble lest fra arket «{s}»." for f, s in outcome.sheets.items())
                     st.success(f"Importert {formatting.number(outcome.rows)} rader.{read_from}")
+                for line in outcome.summary():
+                    st.info(line)
                 if outcome.rejected_file is not None:
                     st.warning(f"{outcome.rejected} rader ble avvist. Rett dem og importer filen på nytt.")
                     st.download_button(
                         "Last ned avviste rader", outcome.rejected_file.read_bytes(),
                         file_name=f"avviste-rader-{names[0]}.csv", mime="text/csv",
                     )
+
+corrections.add_corrections(viewer, kind, KIND_LABELS[kind])
 
 st.subheader("Importhistorikk")
 imports = history.list_imports(data.connection())

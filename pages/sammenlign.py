@@ -13,7 +13,7 @@ st.title("Sammenlign enheter")
 st.caption(chosen.description)
 
 picked = st.multiselect(
-    "Indikatorer", compare.labels(), default=compare.DEFAULT_LABELS, key="cmp_indicators",
+    "Indikatorer", compare.labels(db), default=compare.DEFAULT_LABELS, key="cmp_indicators",
     help="Tabellen er sortert etter den første indikatoren. Klikk en kolonneoverskrift for å sortere på den.",
 )
 if not picked:
@@ -38,7 +38,8 @@ else:
             filters.go_to("pages/tiltak.py", unit=picked_unit)
 
 st.subheader("Én indikator på tvers av enhetene")
-shown = st.selectbox("Indikator i diagrammet", compare.labels(), index=compare.default_chart_index(), key="cmp_chart")
+shown = st.selectbox("Indikator i diagrammet", compare.labels(db), index=compare.default_chart_index(db),
+                     key="cmp_chart")
 bars = compare.indicator_chart(db, chosen.scope, k, shown)
 if bars.figure is None:
     render.empty(f"Ingen enheter i utvalget har tall for «{shown}» som kan vises (færre enn {k} ansatte).")

@@ -14,6 +14,10 @@ emp as (
         case when $by_profession then e.profession end as g_profession,
         e.birth_date,
         e.position_pct,
+        -- DESIGN.md "FTE": avtalte årsverk ekskl. permisjon subtract the leave in force on d (a share of the position).
+        e.position_pct * (1 - coalesce(case when e.leave_pct is not null
+            and (e.leave_start is null or e.leave_start <= p.d)
+            and (e.leave_end is null or e.leave_end >= p.d) then e.leave_pct end, 0) / 100) as position_pct_at_work,
         e.end_date,
         e.end_reason,
         is_active(e.start_date, e.end_date, p.d) as active_d,
@@ -45,6 +49,7 @@ person_scope as (
         bool_or(active_d) as active_d,
         bool_or(active_d0) as active_d0,
         coalesce(sum(position_pct) filter (where active_d), 0) / 100 as fte,
+        coalesce(sum(position_pct_at_work) filter (where active_d), 0) / 100 as fte_excluding_leave,
         bool_or(active_d and age_in_1y >= retirement_age) as retiring_1y,
         bool_or(active_d and age_in_5y >= retirement_age) as retiring_5y,
         bool_or(active_d and age_in_10y >= retirement_age) as retiring_10y,
@@ -63,6 +68,7 @@ scope as (
         g_profession,
         count(*) filter (where active_d) as headcount,
         sum(fte) as fte,
+        sum(fte_excluding_leave) as fte_excluding_leave,
         avg(age) filter (where active_d) as mean_age,
         count(*) filter (where active_d and age < 20) as band_lt20,
         count(*) filter (where active_d and age between 20 and 29) as band_20_29,

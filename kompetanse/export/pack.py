@@ -315,6 +315,19 @@ STAFF_COLUMNS: dict[str, tuple[str, Kind]] = {
     "mean_age": ("Gjennomsnittsalder", "decimal"),
     "share_60_plus": ("Andel 60 år +", "percent"),
 }
+
+
+def staff_columns(fte_labels: dict[str, str]) -> dict[str, tuple[str, Kind]]:
+    """STAFF_COLUMNS with the FTE labelled as metrics.fte_labels says (both agreed FTE where leave is given)."""
+    columns: dict[str, tuple[str, Kind]] = {}
+    for column, heading in STAFF_COLUMNS.items():
+        if column == "fte":
+            columns.update({c: (label, "decimal") for c, label in fte_labels.items()})
+        else:
+            columns[column] = heading
+    return columns
+
+
 RETIRING_COLUMNS: dict[str, tuple[str, Kind]] = {
     "headcount": ("Ansatte", "persons"),
     "retiring_within_1y": ("Når pensjonsalder innen 1 år", "persons"),
@@ -344,7 +357,8 @@ def _with_turnover(frame: pd.DataFrame) -> list[Hashable]:
 
 
 def _metrics_tables(
-    per_unit: pd.DataFrame, per_profession: pd.DataFrame, k: int, order: list[str], names: dict[str, str]
+    per_unit: pd.DataFrame, per_profession: pd.DataFrame, k: int, order: list[str], names: dict[str, str],
+    staff: dict[str, tuple[str, Kind]] = STAFF_COLUMNS,
 ) -> dict[str, Table]:
     unit_figures = suppress(per_unit, METRICS_SPEC, k)
     profession_figures = suppress(per_profession, METRICS_SPEC, k)
@@ -359,12 +373,12 @@ def _metrics_tables(
                       turnover.MOVE_TEXT)
     return {
         "staff_by_unit": _table(
-            "staff_by_unit", "Ansatte og årsverk per enhet", unit_figures, unit_rows, STAFF_COLUMNS,
+            "staff_by_unit", "Ansatte og årsverk per enhet", unit_figures, unit_rows, staff,
             _unit_labels(unit_rows, names), shared_note,
         ),
         "staff_by_profession": _table(
             "staff_by_profession", "Ansatte og årsverk per yrkesgruppe", profession_figures, profession_rows,
-            STAFF_COLUMNS, _profession_labels(profession_rows),
+            staff, _profession_labels(profession_rows),
         ),
         "retiring_by_unit": _table(
             "retiring_by_unit", "Når pensjonsalder innen 1, 5 og 10 år, per enhet", unit_figures, unit_rows,
@@ -706,7 +720,7 @@ def gather(
     step("Regner ut nøkkeltall per enhet og yrkesgruppe")
     per_unit = metrics.compute(memo, scope, by="unit")
     per_profession = metrics.compute(memo, scope, by="profession")
-    tables = _metrics_tables(per_unit, per_profession, k, order, names)
+    tables = _metrics_tables(per_unit, per_profession, k, order, names, staff_columns(metrics.fte_labels(memo)))
     step("Nøkkeltall")
     key_figures = _key_figures(memo, scope, k)
     turnover_totals = _turnover_totals(memo, scope, k)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from kompetanse import goals
 from kompetanse.importer.fields import NATIONAL_ID, KindSpec
-from kompetanse.importer.national_id import read_national_ids
+from kompetanse.importer.national_id import NationalIds, national_id_cells, number_like_cells, read_national_ids
 from kompetanse.importer.parse import (
     amount_parser,
     by_unique,
@@ -18,7 +18,10 @@ from kompetanse.importer.parse import (
     parse_count_value,
     parse_dates,
     parse_horizon_value,
+    parse_leave_value,
+    parse_occupation_code_value,
     parse_positions,
+    parse_profession_value,
     parse_semester_value,
     parse_text,
     parse_year_value,
@@ -26,8 +29,15 @@ from kompetanse.importer.parse import (
 )
 from kompetanse.importer.read import FileProblem, RawTable
 from kompetanse.importer.recognise import match_columns, missing_columns
+from kompetanse.professions import unit_group_name
 
 MIN_AGE, MAX_AGE = 13, 100
+# A fødselsnummer outside its column is refused, never echoed and never stored (issue 12).
+NATIONAL_ID_ELSEWHERE = (
+    "verdien ser ut som et fødselsnummer og leses ikke her (fødselsnummer hører hjemme i kolonnen «Fødselsnummer»)"
+)
+FH_NUMBER = "FH-nummer (felles hjelpenummer) har ingen fødselsdato: fyll inn Fødselsdato for raden"
+BIRTH_DATE_CONTRADICTS = "fødselsdatoen stemmer ikke med fødselsnummeret"
 
 
 @dataclass
@@ -74,12 +84,18 @@ class FileResult:
     frame: pd.DataFrame  # our columns, converted
     problems: pd.DataFrame  # pos, column, message
     unknown: dict[str, str | None]
+    # Per header position: the cells that hold a fødselsnummer outside its column (blanked in the rejected rows).
+    hidden_cells: dict[int, np.ndarray] = field(default_factory=dict)
+    test_numbers: int = 0  # rows whose fødselsnummer is a synthetic test number (Tenor)
 
 
 def convert_file(
     spec: KindSpec, name: str, raw: RawTable, snapshot: date, key: bytes
 ) -> FileResult:
     columns, unknown = match_columns(spec, raw.headers)
+    if "profession_code" in columns and "profession" not in columns:
+        # Only a code column (a-meldingen's yrke): it is the profession column, read as codes (read_occupations).
+        columns["profession"] = columns.pop("profession_code")
     missing = missing_columns(spec, columns)
     if missing:
         names = ", ".join(f"«{m}»" for m in missing)
@@ -89,6 +105,11 @@ def convert_file(
     header = {f: raw.headers[p] for f, p in columns.items()}
     data = raw.data
     index = data.index
+    national = columns.get(NATIONAL_ID)
+    hidden_cells = {
+        position: found for position in data.columns if position != national
+        for found in [national_id_cells(data[position], snapshot)] if found.any()
+    }
 
     for f in spec.fields:
         if f.name not in columns or f.parse == "national_id":
@@ -116,19 +137,40 @@ def convert_file(
             values, errors = by_unique(column, parse_semester_value, "object")
         elif f.parse == "year":
             values, errors = by_unique(column, parse_year_value, "object")
+        elif f.parse == "leave":
+            values, errors = by_unique(column, parse_leave_value, "float")
+        elif f.parse == "occupation_code":
+            values, errors = by_unique(column, parse_occupation_code_value, "object")
         else:  # pragma: no cover - a spec error
             raise ValueError(f.parse)
+        found = hidden_cells.get(columns[f.name])
+        if found is not None:  # the number is neither read nor echoed in the value's own error
+            errors = errors.where(~found, None)
+            values = values.where(~found)
+            problems.add(found, header[f.name], NATIONAL_ID_ELSEWHERE)
+        if errors.notna().any():  # nor is a mistyped one: an error never shows a value of 10-11 digits
+            long = number_like_cells(column) & errors.notna().to_numpy()
+            errors = errors.where(~long, f"ugyldig {f.noun} (et tall med 10-11 sifre vises ikke i feilmeldingen)")
         problems.add_errors(errors, header[f.name])
         out[f.name] = values
 
+    if spec.kind == "personnel":
+        read_occupations(out, header, problems)
+
+    test_numbers = 0
     if NATIONAL_ID in columns:
-        ids = read_national_ids(data[columns[NATIONAL_ID]], key)
+        ids = read_national_ids(data[columns[NATIONAL_ID]], key, snapshot)
         problems.add(ids.invalid, header[NATIONAL_ID], "ugyldig fødselsnummer")
+        test_numbers = int(ids.test.sum())
         if "employee_id" in {f.name for f in spec.fields}:
             current = out.get("employee_id", pd.Series(None, index=index, dtype=object))
             out["employee_id"] = current.where(current.notna(), ids.hashed_id)
         if spec.kind == "personnel":
             born = out.get("birth_date", pd.Series(pd.NaT, index=index, dtype="datetime64[s]"))
+            given_birth = (data[columns["birth_date"]].notna() if "birth_date" in columns
+                           else pd.Series(False, index=index))
+            problems.add(ids.fh & ~given_birth, header[NATIONAL_ID], FH_NUMBER)
+            check_birth_date_matches(born, ids, header, problems)
             out["birth_from_national_id"] = born.isna() & ids.birth_date.notna()
             out["birth_date"] = born.where(born.notna(), ids.birth_date)
             gender = out.get("gender", pd.Series(None, index=index, dtype=object))
@@ -153,16 +195,113 @@ def convert_file(
 
     if spec.kind == "personnel":
         check_personnel(out, columns, header, snapshot, problems)
+        check_leave(out, header, problems)
     if spec.kind == "competences" and "acquired_date" in out and "expires_date" in out:
         before = (out["expires_date"] < out["acquired_date"]).fillna(False).to_numpy()
         problems.add(before, header["expires_date"], "utløpsdatoen er før datoen kompetansen ble oppnådd")
+    if spec.kind == "units":
+        check_units(out, header, raw.row_numbers, problems)
     if spec.kind == "placements":
         check_placements(out, header, problems)
     if spec.kind == "goals":
         check_goals(out, header, problems)
 
     frame = pd.DataFrame({k: v for k, v in out.items() if k != "birth_from_national_id"}, index=index)
-    return FileResult(name, raw, columns, frame, problems.frame(raw.headers), unknown)
+    return FileResult(name, raw, columns, frame, problems.frame(raw.headers), unknown, hidden_cells, test_numbers)
+
+
+def read_occupations(out: dict[str, pd.Series], header: dict[str, str], problems: Problems) -> None:
+    """A STYRK-08 code or a 7-digit yrkeskode in the title column, or in a code column beside it (issue 11).
+
+    `profession` keeps the title (the STYRK unit group's name where only a code is given) and
+    `profession_code` the 4-digit unit group; a code column wins over a code in the title column.
+    """
+    if "profession" not in out:
+        return
+    title, code_in_title, errors = _professions(out["profession"])
+    problems.add_errors(errors, header["profession"])
+    code = out.get("profession_code", pd.Series(None, index=title.index, dtype=object))
+    code = code.where(code.notna(), code_in_title)
+    named = code.map(lambda c: None if c is None or c != c else unit_group_name(c))
+    out["profession"] = title.where(title.notna(), named)
+    out["profession_code"] = code
+
+
+def _professions(column: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    parsed = [parse_profession_value(v) for v in np.asarray(uniques, dtype=object)] + [(None, None, None)]
+    table = np.empty((len(parsed), 3), dtype=object)
+    table[:] = parsed
+    index = column.index
+    return tuple(pd.Series(table[codes, i], index=index, dtype=object) for i in range(3))  # type: ignore[return-value]
+
+
+def check_birth_date_matches(born: pd.Series, ids: NationalIds, header: dict[str, str], problems: Problems) -> None:
+    """A Fødselsdato that contradicts the fødselsnummer is an error on the row (neither is echoed)."""
+    if "birth_date" not in header:
+        return
+    from_number = ids.birth_date
+    both = born.notna() & from_number.notna()
+    same_day = (born.dt.day == from_number.dt.day) & (born.dt.month == from_number.dt.month)
+    same_year = born.dt.year == from_number.dt.year
+    # The 2032 scheme does not tell the century: only the two last digits of the year are compared.
+    same_year |= ~ids.century_known & (born.dt.year % 100 == from_number.dt.year % 100)
+    problems.add((both & ~(same_day & same_year)).to_numpy(), header["birth_date"], BIRTH_DATE_CONTRADICTS)
+
+
+def check_leave(out: dict[str, pd.Series], header: dict[str, str], problems: Problems) -> None:
+    """Leave dates need a percentage, and a leave cannot end before it starts."""
+    pct = out.get("leave_pct")
+    start, end = out.get("leave_start"), out.get("leave_end")
+    dated = pd.Series(False, index=next(iter(out.values())).index)
+    for dates in (start, end):
+        if dates is not None:
+            dated |= dates.notna()
+    if pct is None:
+        if dated.any():
+            where = header.get("leave_start") or header["leave_end"]
+            problems.add(dated.to_numpy(), where, "permisjonsdatoer uten Permisjonsprosent")
+        return
+    where = header.get("leave_start") or header.get("leave_end")
+    if where is not None:
+        problems.add((dated & pct.isna()).to_numpy(), where, "mangler permisjonsprosent for permisjonen")
+    if start is not None and end is not None:
+        bad = (end < start).fillna(False).to_numpy()
+        problems.add(bad, header["leave_end"], "permisjonen slutter før den begynner")
+
+
+def check_units(out: dict[str, pd.Series], header: dict[str, str], row_numbers: np.ndarray, problems: Problems) -> None:
+    """The units must form a tree: each code once, each parent a unit of the file, no unit its own ancestor."""
+    codes = out["unit_code"]
+    parents = out.get("parent_code", pd.Series(None, index=codes.index, dtype=object))
+    code_list = codes.tolist()
+    rows_of: dict[str, list[int]] = {}
+    for position, code in enumerate(code_list):
+        if code is not None and code == code:
+            rows_of.setdefault(code, []).append(int(row_numbers[position]))
+    twice = np.array([c in rows_of and len(rows_of[c]) > 1 for c in code_list], dtype=bool)
+    if twice.any():
+        messages = pd.Series([
+            "samme enhetskode står også på rad " + ", ".join(str(r) for r in rows_of[c] if r != int(row_numbers[i]))
+            if twice[i] else None for i, c in enumerate(code_list)
+        ], index=codes.index, dtype=object)
+        problems.add(twice, header["unit_code"], messages)
+    if "parent_code" not in header:
+        return
+    parent_list = [p if p is not None and p == p and p != "" else None for p in parents.tolist()]
+    unknown = np.array([p is not None and p not in rows_of for p in parent_list], dtype=bool)
+    problems.add(unknown, header["parent_code"], pd.Series(
+        [f"overordnet enhet {p} finnes ikke i filen" if u else None for p, u in zip(parent_list, unknown, strict=True)],
+        index=codes.index, dtype=object))
+    parent_of = {c: p for c, p in zip(code_list, parent_list, strict=True) if c is not None and c == c}
+    in_cycle = np.zeros(len(code_list), dtype=bool)
+    for position, code in enumerate(code_list):
+        seen, current = set(), code
+        while current is not None and current in parent_of and current not in seen:
+            seen.add(current)
+            current = parent_of[current]
+        in_cycle[position] = current is not None and current == code and code in parent_of
+    problems.add(in_cycle, header["parent_code"], "enheten ligger under seg selv (en sirkel i overordnet enhet)")
 
 
 def check_placements(out: dict[str, pd.Series], header: dict[str, str], problems: Problems) -> None:

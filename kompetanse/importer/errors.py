@@ -52,6 +52,31 @@ class ImportOutcome:
     rejected_file: Path | None
     unchanged: bool
     sheets: dict[str, str] = field(default_factory=dict)  # file -> the sheet read, where it had several
+    test_numbers: int = 0  # rows identified by a synthetic test fødselsnummer (Tenor)
+    demo_removed: tuple[str, ...] = ()  # what of the demo this import removed (Norwegian names)
+    added_to: int | None = None  # the import the rows were added to (`--add-to`)
+    added: int = 0  # rows added to that import
+    already_there: int = 0  # rows of the file that the import held already (not added twice)
+
+    def summary(self) -> list[str]:
+        """The sentences the page and the command line add to "Importert N rader" (Norwegian)."""
+        lines = []
+        if self.added_to is not None:
+            lines.append(
+                f"{self.added} rettede rader er lagt til radene i import {self.added_to}; "
+                f"import {self.record.import_id} har alle {self.rows} og er nå aktiv (import {self.added_to} er "
+                "beholdt uendret i historikken)."
+            )
+            if self.already_there:
+                lines.append(f"{self.already_there} rader fantes allerede i import {self.added_to} og er ikke lagt "
+                             "til på nytt.")
+        if self.test_numbers:
+            lines.append(f"Filen har {self.test_numbers} syntetiske testfødselsnumre (Tenor): dette er testdata, "
+                         "ikke ekte personer.")
+        if self.demo_removed:
+            lines.append("Demodataene er fjernet, så egne data aldri blandes med demoen: "
+                         + ", ".join(self.demo_removed) + ".")
+        return lines
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,17 @@ from kompetanse import funding, goals, placements, rules, store
 from kompetanse.text import fold
 
 NATIONAL_ID = "national_id"  # our name of the fødselsnummer column: read, never stored
+# The rejected-rows file (rejected.py): its own columns, ignored when the file is imported again, and the
+# header of the pseudonym a row keeps where the fødselsnummer (blanked there) was its identity.
+REJECTED_FILE_COLUMNS = ("Fil", "Rad", "Feil")
+REFERENCE_HEADER = "Ansattreferanse"
 
 
 @dataclass(frozen=True)
 class Field:
     name: str  # our column name
     aliases: tuple[str, ...]  # accepted headers; the first is the Norwegian name shown to users
-    parse: str  # text | date | position | amount | count | horizon | enum | national_id
+    parse: str  # text | date | position | amount | count | horizon | enum | national_id | leave | occupation_code
     noun: str  # for "mangler <noun>"
     required: bool = False  # the column must be in the file and every row must have a value
     choices: str | None = None  # name of the ENUMS table for parse == "enum"
@@ -80,7 +84,9 @@ assert set(ENUMS["end_reason"][0].values()) == set(rules.END_REASONS)
 assert set(ENUMS["employment_type"][0].values()) == set(rules.EMPLOYMENT_TYPES)
 assert set(ENUMS["main_task"][0].values()) == set(rules.MAIN_TASKS)
 
-_EMPLOYEE_ID = Field("employee_id", ("Ansattnr", "Ansattnummer", "Ressursnr", "Employee ID"), "text", "ansattnummer")
+_EMPLOYEE_ID = Field(
+    "employee_id", ("Ansattnr", "Ansattnummer", "Ressursnr", "Employee ID", REFERENCE_HEADER), "text", "ansattnummer"
+)
 _NATIONAL_ID = Field(
     NATIONAL_ID, ("Fødselsnummer", "Fnr", "Personnummer", "D-nummer", "Fødselsnr"), "national_id", "fødselsnummer"
 )
@@ -102,6 +108,9 @@ SPECS: dict[str, KindSpec] = {
                 "profession", ("Yrkesgruppe", "Stillingskategori", "Stillingstittel", "Profession"), "text",
                 "yrkesgruppe", True,
             ),
+            # A code column beside the title (issue 11): STYRK-08 or a-meldingen's 7-digit yrkeskode.
+            Field("profession_code", ("Yrkeskode", "STYRK", "STYRK-08", "STYRK08", "Styrkkode", "Occupation code"),
+                  "occupation_code", "yrkeskode"),
             Field("gender", ("Kjønn", "Gender"), "enum", "kjønn", choices="gender"),
             Field(
                 "position_pct", ("Stillingsprosent", "Stilling %", "Stillingsandel", "Stilling"), "position",
@@ -113,6 +122,13 @@ SPECS: dict[str, KindSpec] = {
             Field("end_date", ("Sluttdato", "Fratredelse", "Fratredelsesdato", "End date"), "date", "sluttdato"),
             Field("end_reason", ("Sluttårsak",), "enum", "sluttårsak", choices="end_reason"),
             Field("education_level", ("Utdanningsnivå", "Utdanning"), "text", "utdanningsnivå"),
+            # Leave (permisjon, issue 11): the share of the position on leave, and when (DESIGN.md "FTE").
+            Field("leave_pct", ("Permisjonsprosent", "Permisjon %", "Permisjon prosent", "Leave %"), "leave",
+                  "permisjonsprosent"),
+            Field("leave_start", ("Permisjon fra", "Permisjonsstart", "Permisjon startdato", "Leave start"), "date",
+                  "permisjon fra"),
+            Field("leave_end", ("Permisjon til", "Permisjonsslutt", "Permisjon sluttdato", "Leave end"), "date",
+                  "permisjon til"),
         ),
         either=(("employee_id", NATIONAL_ID), ("birth_date", NATIONAL_ID)),
     ),

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from kompetanse import placements, rules
+from kompetanse import placements, professions, rules
 from kompetanse.importer.fields import ENUMS, norm_choice
 from kompetanse.text import fold
 
@@ -148,6 +148,49 @@ def parse_position_value(value: object) -> tuple[float | None, str | None]:
     if number > MAX_POSITION:
         return None, f"stillingsprosent over 200: {shown}"
     return number, None
+
+
+MAX_LEAVE = 100.0
+
+
+def parse_leave_value(value: object) -> tuple[float | None, str | None]:
+    """Permisjonsprosent: the share of the position on leave, 0-100 (a fraction 0-1 as for the position)."""
+    number = parse_number_value(value)
+    shown = as_text(value)
+    if number is None:
+        return None, f"ugyldig permisjonsprosent: {shown}"
+    if number < 0:
+        return None, f"permisjonsprosent kan ikke være negativ: {shown}"
+    if number <= 1.0:
+        number *= 100.0
+    if number > MAX_LEAVE:
+        return None, f"permisjonsprosent over 100: {shown}"
+    return number, None
+
+
+_CODE_LIKE = re.compile(r"\d{4}(?:\d{3})?")
+
+
+def parse_occupation_code_value(value: object) -> tuple[str | None, str | None]:
+    """A STYRK-08 unit group (4 digits) or a-meldingen's yrkeskode (7 digits) -> the 4-digit unit group."""
+    text = as_text(value)
+    code = professions.unit_group_code(text)
+    if code is None:
+        return None, f"ukjent yrkeskode: {text} (bruk STYRK-08 med 4 sifre eller yrkeskoden med 7)"
+    return code, None
+
+
+def parse_profession_value(value: object) -> tuple[str | None, str | None, str | None]:
+    """A profession cell: (title, STYRK unit group, error). A code gives the unit group's Norwegian name."""
+    text = as_text(value)
+    if not text:
+        return None, None, None
+    if not _CODE_LIKE.fullmatch(text):
+        return text, None, None
+    code = professions.unit_group_code(text)
+    if code is None:
+        return None, None, f"ukjent yrkeskode: {text} (ikke en STYRK-08-kode)"
+    return professions.unit_group_name(code), code, None
 
 
 def parse_positions(column: pd.Series) -> Parsed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 
-from kompetanse.importer.fields import SPECS, KindSpec
+from kompetanse.importer.fields import REJECTED_FILE_COLUMNS, SPECS, KindSpec
 from kompetanse.text import fold, header_key
 
 
@@ -34,8 +34,12 @@ def match_columns(spec: KindSpec, headers: list[str]) -> tuple[dict[str, int], d
     index = _alias_index(spec)
     columns: dict[str, int] = {}
     unknown: dict[str, str | None] = {}
+    keys = {header_key(h) for h in headers}
+    # A rejected-rows file imported again: its row numbers and errors are not data.
+    rejected_file = {header_key("Rad"), header_key("Feil")} <= keys
+    ignored = {header_key(c) for c in REJECTED_FILE_COLUMNS} if rejected_file else set()
     for position, header in enumerate(headers):
-        if not header:
+        if not header or header_key(header) in ignored:
             continue
         name = index.get(header_key(header))
         if name is None:

@@ -1,4 +1,10 @@
-"""The rejected-rows file of `--skip-invalid`: the original cells of each bad row, with its row number and errors."""
+"""The rejected-rows file of `--skip-invalid`: the original cells of each bad row, with its row number and errors.
+
+The file imports again, into the same import (`import FILE --add-to ID`): its "Fil", "Rad" and "Feil"
+columns are recognised and ignored, and where the fødselsnummer was the identity (it is blanked here,
+as everywhere), the row keeps the keyed pseudonym the import stores (REFERENCE_HEADER) and, where the
+file had none, the birth date and gender the number gave, so that the corrected row is the same person.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from kompetanse.importer.check import FileResult
-from kompetanse.importer.fields import NATIONAL_ID
+from kompetanse.importer.fields import NATIONAL_ID, REFERENCE_HEADER
 from kompetanse.importer.parse import as_text, is_blank
 
 
@@ -24,7 +30,11 @@ def rejected_rows(result: FileResult, bad: np.ndarray, *, multiple: bool) -> pd.
         if position == national:
             cells[header] = pd.Series("", index=column.index, dtype=object)
         else:
-            cells[header] = column.map(lambda v: "" if is_blank(v) else as_text(v)).astype(object)
+            text = column.map(lambda v: "" if is_blank(v) else as_text(v)).astype(object)
+            hidden = result.hidden_cells.get(position)
+            cells[header] = text if hidden is None else text.where(~hidden[bad], "")  # a number out of place
+    if national is not None:
+        cells.update(_identity(result, bad, set(cells)))
     frame = pd.DataFrame(cells)
     if multiple:
         frame.insert(0, "Fil", result.name)
@@ -37,6 +47,30 @@ def rejected_rows(result: FileResult, bad: np.ndarray, *, multiple: bool) -> pd.
     )
     frame["Feil"] = joined.reindex(positions).to_numpy()
     return frame
+
+
+def _identity(result: FileResult, bad: np.ndarray, present: set[str]) -> dict[str, pd.Series]:
+    """What the blanked fødselsnummer gave each row: its pseudonym, and the birth date and gender if not in the file."""
+    frame = result.frame.loc[bad]
+    out: dict[str, pd.Series] = {}
+    given_id = result.columns.get("employee_id")
+    if "employee_id" in frame:
+        from_number = frame["employee_id"].astype(object)
+        if given_id is not None:  # the file's own id column: the pseudonym goes into its blank cells
+            blank = result.raw.data[given_id].loc[bad].isna().to_numpy()
+            header = result.raw.headers[given_id]
+            own = result.raw.data[given_id].loc[bad].map(lambda v: "" if is_blank(v) else as_text(v))
+            hidden = result.hidden_cells.get(given_id)
+            own = own if hidden is None else own.where(~hidden[bad], "")
+            out[header] = own.where(~blank, from_number.fillna("")).astype(object)
+        elif from_number.notna().any():
+            out[REFERENCE_HEADER] = from_number.fillna("").astype(object)
+    if "birth_date" in frame and "birth_date" not in result.columns:
+        out["Fødselsdato"] = frame["birth_date"].dt.strftime("%d.%m.%Y").fillna("").astype(object)
+    if "gender" in frame and "gender" not in result.columns:
+        out["Kjønn"] = frame["gender"].fillna("").astype(object)
+    own_id = result.raw.headers[given_id] if given_id is not None else None
+    return {k: v for k, v in out.items() if k not in present or k == own_id}
 
 
 def write_rejected(parts: list[pd.DataFrame], path: Path) -> None:

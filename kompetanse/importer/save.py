@@ -11,7 +11,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from kompetanse import history, store
+from kompetanse import demo, history, store
 from kompetanse.importer.check import FileResult, convert_file
 from kompetanse.importer.errors import ImportFailed, ImportOutcome, RowError
 from kompetanse.importer.fields import NATIONAL_ID, SPECS
@@ -38,10 +38,16 @@ def import_files(
     progress: Callable[[float, str], None] | None = None,
     display_names: list[str] | None = None,
     sheets: Mapping[str, str] | None = None,
+    add_to: int | None = None,
 ) -> ImportOutcome:
     """Import one or more files as one import of `kind`; raises ImportFailed with every problem.
 
     `sheets`: the sheet to read per file (by display name), where a workbook has several with a header.
+    With `add_to`, the rows (typically the corrected rejected-rows file of `--skip-invalid`) are added to
+    that import's rows: a new import holding both is stored and made active, and the earlier one stays in
+    the history as it was. Rows the import holds already are not added twice.
+    Importing one's own personnel into a database that holds the demo removes the demo in the same
+    transaction (`ImportOutcome.demo_removed` says what went).
     """
     if kind not in SPECS:
         raise ValueError(f"unknown import kind: {kind}")
@@ -51,8 +57,17 @@ def import_files(
     names = list(display_names) if display_names else [p.name for p in paths]
     if len(names) != len(paths):
         raise ValueError("display_names must match paths")
-    snapshot = snapshot_date or date.today()
     spec = SPECS[kind]
+    if add_to is not None:
+        base_kind = history.import_kind(con, add_to)
+        if base_kind is None:
+            raise ImportFailed([RowError(", ".join(names), None, None, f"Import {add_to} finnes ikke.")])
+        if base_kind != kind:
+            raise ImportFailed([RowError(", ".join(names), None, None,
+                                         f"Import {add_to} er av typen {base_kind}, ikke {kind}.")])
+    # Corrections belong to the data date of the import they complete.
+    snapshot = snapshot_date or (history.import_snapshot_date(con, add_to) if add_to is not None else None) \
+        or date.today()
 
     def report(fraction: float, text: str) -> None:
         if progress is not None:
@@ -129,6 +144,18 @@ def import_files(
 
     hashes = sorted(file_sha(p) for p in paths)
     sha = hashes[0] if len(hashes) == 1 else hashlib.sha256("\n".join(hashes).encode("ascii")).hexdigest()
+    file_name = ", ".join(names)
+    added = already_there = 0
+    if add_to is not None:
+        frame, added, already_there = _added_to(con, add_to, frame, kind)
+        sha = hashlib.sha256(f"{history.import_sha(con, add_to)}+{sha}".encode("ascii")).hexdigest()
+        file_name = f"import {add_to} + {file_name}"
+    removed: list[str] = []
+
+    def remove_demo(con: duckdb.DuckDBPyConnection) -> None:
+        removed.extend(demo.remove_demo(con))
+
+    replaces_demo = kind == "personnel" and demo.holds_demo(con)
     report(0.8, "Lagrer i databasen")
     try:
         if new_key and NATIONAL_ID in set().union(*(r.columns for r in results)):
@@ -138,11 +165,45 @@ def import_files(
                     {"k": ID_HASH_KEY, "v": key.decode("ascii")},
                 )
         record = history.record_import(
-            con, kind, frame, file_name=", ".join(names), sha256=sha, snapshot_date=snapshot
+            con, kind, frame, file_name=file_name, sha256=sha, snapshot_date=snapshot,
+            also=remove_demo if replaces_demo else None,
         )
     except duckdb.Error as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ImportFailed([RowError(", ".join(names), None, None, f"Kunne ikke lagre importen: {first}")]) from exc
     report(1.0, "Ferdig")
     sheets_read = {r.name: r.raw.sheet for r in results if r.raw.sheet is not None}
-    return ImportOutcome(record, len(frame), rejected, rejected_file, record.reused, sheets_read)
+    return ImportOutcome(
+        record, len(frame), rejected, rejected_file, record.reused, sheets_read,
+        test_numbers=sum(r.test_numbers for r in results), demo_removed=tuple(removed), added_to=add_to,
+        added=added, already_there=already_there,
+    )
+
+
+def _added_to(
+    con: duckdb.DuckDBPyConnection, import_id: int, frame: pd.DataFrame, kind: str
+) -> tuple[pd.DataFrame, int, int]:
+    """The rows of `import_id` followed by the new rows it does not hold yet; (rows, added, already there)."""
+    _table, columns = history.KIND_TABLES[kind]
+    base = history.import_rows(con, import_id)
+    incoming = frame.reindex(columns=columns)
+    compared = [c for c in columns if c != "measure_id"]  # a measure's id is given on storing
+    known = set(_row_keys(base, compared))
+    fresh = np.array([key not in known for key in _row_keys(incoming, compared)], dtype=bool)
+    new = incoming.loc[fresh]
+    combined = pd.concat([base, new], ignore_index=True) if len(base) else new.reset_index(drop=True)
+    return combined, len(new), len(incoming) - len(new)
+
+
+def _row_keys(rows: pd.DataFrame, columns: list[str]) -> list[tuple[str, ...]]:
+    """Each row as comparable text: blanks, dates and numbers written one way whatever their type."""
+    def text(value: object) -> str:
+        if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+            return ""
+        if isinstance(value, pd.Timestamp | date):
+            return pd.Timestamp(value).date().isoformat()
+        if isinstance(value, int | float | np.number) or type(value).__name__ == "Decimal":
+            return f"{float(value):.10g}"
+        return str(value)
+
+    return [tuple(text(v) for v in row) for row in rows[columns].itertuples(index=False, name=None)]

@@ -52,7 +52,8 @@ def good_csv(tmp_path: Path) -> Path:
 def _upload(page: Page, url: str, path: Path) -> None:
     page.goto(f"{url}/import")
     wait_for_app(page, "h1")
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
+    # .first: the page's own upload (the second is «Legg til rettede rader»)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(path))
     expect(page.get_by_role("heading", name="Forhåndsvisning")).to_be_visible()
     wait_for_app(page, "[data-testid='stDataFrame']")
 

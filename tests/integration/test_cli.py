@@ -135,7 +135,7 @@ def test_import_invalid_file_exits_1_with_a_line_per_bad_row(tmp_path):
     assert lines[1].startswith("eksport.csv:3: Stillingsprosent: ")
     assert len(lines) == 2
     metrics_out = json.loads(run("metrics", "--db", str(db), "--min-cell", "0", "--json").stdout)
-    assert metrics_out["total"]["headcount"] == 1196  # still the demo: nothing imported
+    assert metrics_out["total"]["headcount"] == 0  # a new --db holds nothing (no demo), and nothing was imported
 
 
 def test_import_good_file_then_again_is_a_no_op(tmp_path):

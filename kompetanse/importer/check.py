@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -25,7 +26,7 @@ from kompetanse.importer.parse import (
     places_parser,
 )
 from kompetanse.importer.read import FileProblem, RawTable
-from kompetanse.importer.recognise import match_columns, missing_columns
+from kompetanse.importer.recognise import Recognition, missing_columns, recognise
 
 MIN_AGE, MAX_AGE = 13, 100
 
@@ -74,12 +75,17 @@ class FileResult:
     frame: pd.DataFrame  # our columns, converted
     problems: pd.DataFrame  # pos, column, message
     unknown: dict[str, str | None]
+    recognition: Recognition | None = None  # what each column is, the profile, the columns not used
 
 
 def convert_file(
-    spec: KindSpec, name: str, raw: RawTable, snapshot: date, key: bytes
+    spec: KindSpec, name: str, raw: RawTable, snapshot: date, key: bytes,
+    mapping: Mapping[str, str | None] | None = None,
 ) -> FileResult:
-    columns, unknown = match_columns(spec, raw.headers)
+    recognition = recognise(spec, raw.headers, raw.data, mapping)
+    if recognition.competing:
+        raise FileProblem(" ".join(recognition.competing))
+    columns, unknown = recognition.positions, recognition.unknown
     missing = missing_columns(spec, columns)
     if missing:
         names = ", ".join(f"«{m}»" for m in missing)
@@ -162,7 +168,7 @@ def convert_file(
         check_goals(out, header, problems)
 
     frame = pd.DataFrame({k: v for k, v in out.items() if k != "birth_from_national_id"}, index=index)
-    return FileResult(name, raw, columns, frame, problems.frame(raw.headers), unknown)
+    return FileResult(name, raw, columns, frame, problems.frame(raw.headers), unknown, recognition)
 
 
 def check_placements(out: dict[str, pd.Series], header: dict[str, str], problems: Problems) -> None:

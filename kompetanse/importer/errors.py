@@ -37,12 +37,27 @@ class ImportFailed(Exception):
 
 
 @dataclass(frozen=True)
+class FileSummary:
+    """What the import made of one file: the system it was recognised as and every column it did not use."""
+
+    file: str
+    profile: str | None  # "SAP HCM"; None for our own template's headers
+    notices: tuple[str, ...]  # one Norwegian sentence per column not used
+
+    def lines(self) -> list[str]:
+        """The summary as the command line prints it, "FILE: ..." per line."""
+        head = [f"{self.file}: gjenkjent som {self.profile}"] if self.profile else []
+        return head + [f"{self.file}: {n}" for n in self.notices]
+
+
+@dataclass(frozen=True)
 class ImportOutcome:
     record: history.ImportRecord
     rows: int
     rejected: int
     rejected_file: Path | None
     unchanged: bool
+    files: tuple[FileSummary, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,3 +68,16 @@ class Preview:
     unknown: dict[str, str | None]
     missing: list[str]
     sample: pd.DataFrame  # the first rows as text, headed by the accepted Norwegian names
+    profile: str | None = None  # the system the headers were recognised as
+    columns: tuple[PreviewColumn, ...] = ()  # every column of the file, in the file's order
+    competing: tuple[str, ...] = ()  # fields two columns claim (the import is refused until one is chosen)
+    notices: tuple[str, ...] = ()  # one sentence per column not used
+
+
+@dataclass(frozen=True)
+class PreviewColumn:
+    header: str  # as written
+    field: str | None  # our name; None: not used
+    how: str | None  # "mapping", "name", "profile", "content"; None when not used
+    note: str | None  # why not used
+    example: str  # the first value (blank for a fødselsnummer)

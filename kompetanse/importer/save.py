@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +13,7 @@ import pandas as pd
 
 from kompetanse import history, store
 from kompetanse.importer.check import FileResult, convert_file
-from kompetanse.importer.errors import ImportFailed, ImportOutcome, RowError
+from kompetanse.importer.errors import FileSummary, ImportFailed, ImportOutcome, RowError
 from kompetanse.importer.fields import NATIONAL_ID, SPECS
 from kompetanse.importer.national_id import ID_HASH_KEY, hash_key
 from kompetanse.importer.read import FileProblem, read_file
@@ -37,6 +37,7 @@ def import_files(
     snapshot_date: date | None = None,
     progress: Callable[[float, str], None] | None = None,
     display_names: list[str] | None = None,
+    mapping: Mapping[str, str | None] | None = None,
 ) -> ImportOutcome:
     """Import one or more files as one import of `kind`; raises ImportFailed with every problem."""
     if kind not in SPECS:
@@ -61,7 +62,7 @@ def import_files(
         report(0.6 * number / len(paths), f"Leser {name}")
         try:
             raw = read_file(path, name, spec)
-            results.append(convert_file(spec, name, raw, snapshot, key))
+            results.append(convert_file(spec, name, raw, snapshot, key, mapping))
         except ImportFailed as failed:
             file_errors.extend(failed.errors)
         except FileProblem as problem:
@@ -134,4 +135,12 @@ def import_files(
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ImportFailed([RowError(", ".join(names), None, None, f"Kunne ikke lagre importen: {first}")]) from exc
     report(1.0, "Ferdig")
-    return ImportOutcome(record, len(frame), rejected, rejected_file, record.reused)
+    return ImportOutcome(record, len(frame), rejected, rejected_file, record.reused, file_summaries(results))
+
+
+def file_summaries(results: list[FileResult]) -> tuple[FileSummary, ...]:
+    """Per file: the profile recognised and every column not used (nothing is dropped without a word)."""
+    return tuple(
+        FileSummary(r.name, r.recognition.profile, r.recognition.notices)
+        for r in results if r.recognition is not None
+    )

@@ -89,7 +89,9 @@ def convert_file(
     missing = missing_columns(spec, columns)
     if missing:
         names = ", ".join(f"«{m}»" for m in missing)
-        raise FileProblem(f"Mangler kolonnen {names}." if len(missing) == 1 else f"Mangler kolonnene {names}.")
+        text = f"Mangler kolonnen {names}." if len(missing) == 1 else f"Mangler kolonnene {names}."
+        unused = ", ".join(f"«{c.header}»" for c in recognition.unused)
+        raise FileProblem(f"{text} Ikke brukt: {unused}." if unused else text)
     problems = Problems()
     out: dict[str, pd.Series] = {}
     header = {f: raw.headers[p] for f, p in columns.items()}

@@ -72,7 +72,7 @@ ENUMS: dict[str, tuple[dict[str, str], str, str]] = {
             "uforepensjon": "annet", "dodsfall": "annet", "dod": "annet", "other": "annet",
             "dismissal": "annet", "endofcontract": "annet", "contractended": "annet", "death": "annet",
         },
-        "sluttårsak", "Pensjon, Egen oppsigelse, Intern overgang, Annet (og a-meldingens koder)",
+        "sluttårsak", "Pensjon, Egen oppsigelse, Intern overgang, Annet",
     ),
     "gender": (
         {"k": "K", "kvinne": "K", "kvinnelig": "K", "f": "K", "m": "M", "mann": "M", "mannlig": "M",

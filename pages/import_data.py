@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from kompetanse import audit, formatting, history, importer
-from ui import auth, data, filters
+from ui import auth, data, filters, import_columns
 
 viewer = filters.current().access  # the shared shell (sidebar, data snapshot) is in place
 KIND_LABELS = {
@@ -55,23 +55,32 @@ if uploads:
     with tempfile.TemporaryDirectory() as folder:
         paths, names = _save(Path(folder))
         st.subheader("Forhåndsvisning")
+        st.caption("Hver kolonne i filen står under med det den leses som. Endre «Brukes som» der det er feil, "
+                   "eller velg «ignorer». Oppsettet kan lagres og brukes automatisk neste gang.")
+        chosen: dict[str, str | None] = {}  # the user's changes (and a saved mapping), over all files
+        first_columns: tuple[list[str], dict[str, str | None]] | None = None
         for path, name in zip(paths, names, strict=True):
             try:
-                preview = importer.preview_file(path, kind)
+                automatic = importer.preview_file(path, kind)
+                saved = importer.mapping.matching(data.connection(), kind, [c.header for c in automatic.columns])
+                start = importer.preview_file(path, kind, saved.columns) if saved else automatic
             except importer.ImportFailed as failure:
                 st.error("; ".join(e.message for e in failure.errors))
                 continue
-            st.markdown(f"**{name}**: overskrift på rad {preview.header_row}")
-            st.dataframe(
-                [{"Kolonne i filen": h, "Brukes som": c} for h, c in preview.recognised.items()],
-                hide_index=True,
-            )
-            for header, suggestion in preview.unknown.items():
-                hint = f" Mente du «{suggestion}»?" if suggestion else ""
-                st.warning(f"Ukjent kolonne «{header}» blir ikke brukt.{hint}")
-            if preview.missing:
-                st.error("Mangler påkrevde kolonner: " + ", ".join(preview.missing))
-            st.dataframe(preview.sample, hide_index=True)
+            st.markdown(f"**{name}**: overskrift på rad {start.header_row}")
+            if saved:
+                st.info(f"Bruker det lagrede kolonneoppsettet «{saved.name}» (samme kolonner som filen).")
+            picked = import_columns.editor(start, kind, key=f"columns_{kind}_{name}_{saved.name if saved else ''}")
+            given = {**(saved.columns if saved else {}),
+                     **importer.mapping.changed_columns({c.header: c.field for c in start.columns}, picked)}
+            shown = importer.preview_file(path, kind, given) if given else start
+            import_columns.summary(shown)
+            st.dataframe(shown.sample, hide_index=True)
+            chosen.update(given)
+            if first_columns is None:
+                first_columns = ([c.header for c in shown.columns], {c.header: c.field for c in shown.columns})
+        if first_columns is not None:
+            import_columns.save_form(first_columns[1], first_columns[0], kind, key=f"save_mapping_{kind}")
 
         if st.button("Importer", type="primary"):
             bar = st.progress(0.0, text="Starter import …")
@@ -80,7 +89,7 @@ if uploads:
                     outcome = importer.import_files(
                         con, paths, kind, skip_invalid=skip_invalid, snapshot_date=snapshot,
                         progress=lambda share, text: bar.progress(min(max(share, 0.0), 1.0), text=text),
-                        display_names=names,
+                        display_names=names, mapping=chosen or None,
                     )
             except importer.ImportFailed as failure:
                 auth.log(viewer, audit.IMPORT, None, f"{kind}: avbrutt, {len(failure.errors)} feil")
@@ -104,6 +113,12 @@ if uploads:
                     st.info("Samme innhold er allerede importert. Ingenting er endret.")
                 else:
                     st.success(f"Importert {formatting.number(outcome.rows)} rader.")
+                for summary in outcome.files:
+                    if summary.profile:
+                        st.caption(f"{summary.file}: gjenkjent som {summary.profile}.")
+                    if summary.notices:
+                        st.warning(f"{summary.file}, ikke brukt:\n"
+                                   + "\n".join(f"- {n[0].upper()}{n[1:]}" for n in summary.notices))
                 if outcome.rejected_file is not None:
                     st.warning(f"{outcome.rejected} rader ble avvist. Rett dem og importer filen på nytt.")
                     st.download_button(

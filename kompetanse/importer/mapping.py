@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from kompetanse import store
+from kompetanse.importer.errors import Preview
 from kompetanse.importer.fields import SPECS
 from kompetanse.importer.recognise import lookup_key
 from kompetanse.text import header_key
@@ -138,3 +139,43 @@ def resolve(con: duckdb.DuckDBPyConnection, text: str, kind: str) -> tuple[str, 
     if found.kind != kind:
         raise MappingError(f"kolonneoppsettet «{text}» er for {found.kind}, ikke {kind}")
     return found.name, dict(found.columns)
+
+
+# --- the Import page's column table ------------------------------------------------------------
+
+HOW_SHOWN = {  # how a column came to be what it is, in the page's words
+    "mapping": "valgt i kolonneoppsettet",
+    "name": "kjent kolonnenavn",
+    "profile": "kjent fra {profile}",
+    "content": "avgjort av innholdet",
+}
+COLUMN, EXAMPLE, USED_AS, NOTE = "Kolonne i filen", "Eksempel", "Brukes som", "Merknad"
+
+
+def choice_labels(kind: str) -> dict[str, str | None]:
+    """What the user chooses from: each field's Norwegian name -> our name, and «ignorer» -> None."""
+    return {**{f.label: f.name for f in SPECS[kind].fields}, IGNORE: None}
+
+
+def column_rows(preview: Preview, kind: str) -> list[dict[str, str]]:
+    """One row per column of the file: its header, an example value, what it is read as, and why."""
+    labels = {f.name: f.label for f in SPECS[kind].fields}
+    rows = []
+    for c in preview.columns:
+        if c.field is not None:
+            note = HOW_SHOWN.get(c.how or "", "").format(profile=preview.profile or "systemet")
+        else:
+            note = (c.note or "").removeprefix(f"kolonnen «{c.header}» ").capitalize()
+        rows.append({COLUMN: c.header, EXAMPLE: c.example, USED_AS: labels.get(c.field or "", IGNORE), NOTE: note})
+    return rows
+
+
+def chosen_columns(rows: list[dict[str, object]], kind: str) -> Columns:
+    """The table as the user left it: header -> our name (None for «ignorer»)."""
+    labels = choice_labels(kind)
+    return {str(r[COLUMN]): labels.get(str(r[USED_AS] or IGNORE)) for r in rows}
+
+
+def changed_columns(before: Columns, after: Columns) -> Columns:
+    """The columns the user changed (the rest stay as recognised, hints and content decisions included)."""
+    return {h: v for h, v in after.items() if before.get(h, "") != v}

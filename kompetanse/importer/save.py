@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
@@ -120,6 +121,9 @@ def import_files(
 
     hashes = sorted(file_sha(p) for p in paths)
     sha = hashes[0] if len(hashes) == 1 else hashlib.sha256("\n".join(hashes).encode("ascii")).hexdigest()
+    if mapping:  # the same file read with other columns is other data, not the same import again
+        chosen = json.dumps(dict(mapping), sort_keys=True, ensure_ascii=False)
+        sha = hashlib.sha256(f"{sha}\n{chosen}".encode()).hexdigest()
     report(0.8, "Lagrer i databasen")
     try:
         if new_key and NATIONAL_ID in set().union(*(r.columns for r in results)):

@@ -221,8 +221,8 @@ def test_mappings_are_saved_reused_and_listed_on_the_command_line(tmp_path, run)
 
 
 def test_an_unknown_saved_mapping_is_a_clear_message(tmp_path, run):
-    result = run("import", str(corpus.write("template", tmp_path / "a.csv")), "--db", str(empty_db(tmp_path / "x.duckdb")),
-                 "--mapping", "Finnes ikke")
+    path = corpus.write("template", tmp_path / "a.csv")
+    result = run("import", str(path), "--db", str(empty_db(tmp_path / "x.duckdb")), "--mapping", "Finnes ikke")
     assert result.returncode == 1
     assert result.stderr.strip() == "--mapping: ukjent kolonneoppsett «Finnes ikke» (lagrede: ingen er lagret ennå)"
 

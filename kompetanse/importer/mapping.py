@@ -165,7 +165,8 @@ def column_rows(preview: Preview, kind: str) -> list[dict[str, str]]:
         if c.field is not None:
             note = HOW_SHOWN.get(c.how or "", "").format(profile=preview.profile or "systemet")
         else:
-            note = (c.note or "").removeprefix(f"kolonnen «{c.header}» ").capitalize()
+            note = (c.note or "").removeprefix(f"kolonnen «{c.header}» ")
+            note = note[:1].upper() + note[1:]
         rows.append({COLUMN: c.header, EXAMPLE: c.example, USED_AS: labels.get(c.field or "", IGNORE), NOTE: note})
     return rows
 

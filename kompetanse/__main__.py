@@ -130,6 +130,8 @@ def _file_columns(path: Path, kind: str, columns: dict[str, str | None] | None) 
 def _hint_saved_mapping(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> None:
     from kompetanse.importer import mapping as mappings
 
+    if not mappings.saved(con, kind):  # nothing to offer: the file is not read twice
+        return
     seen = _file_columns(path, kind, None)
     found = mappings.matching(con, kind, list(seen)) if seen else None
     if found is not None:

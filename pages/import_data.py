@@ -80,7 +80,8 @@ if uploads:
             if first_columns is None:
                 first_columns = ([c.header for c in shown.columns], {c.header: c.field for c in shown.columns})
         if first_columns is not None:
-            import_columns.save_form(first_columns[1], first_columns[0], kind, key=f"save_mapping_{kind}")
+            import_columns.save_form(first_columns[1], first_columns[0], kind, key=f"save_mapping_{kind}",
+                                   viewer=viewer)
 
         if st.button("Importer", type="primary"):
             bar = st.progress(0.0, text="Starter import …")

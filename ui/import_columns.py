@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kompetanse import importer
+from kompetanse import access, audit, importer
 from kompetanse.importer import mapping
 
 
@@ -40,9 +40,9 @@ def summary(preview: importer.Preview) -> None:
         st.warning("Ikke brukt:\n" + "\n".join(f"- {n[0].upper()}{n[1:]}" for n in preview.notices))
 
 
-def save_form(columns: mapping.Columns, headers: list[str], kind: str, key: str) -> None:
-    """Save the choices under a name, offered again for the next file with the same columns."""
-    from ui import data
+def save_form(columns: mapping.Columns, headers: list[str], kind: str, key: str, viewer: access.Access) -> None:
+    """Save the choices under a name, offered again for the next file with the same columns (audited)."""
+    from ui import auth, data
 
     with st.form(key, clear_on_submit=False, border=False):
         left, right = st.columns([3, 1], vertical_alignment="bottom")
@@ -55,4 +55,5 @@ def save_form(columns: mapping.Columns, headers: list[str], kind: str, key: str)
             except mapping.MappingError as problem:
                 st.error(str(problem).capitalize())
             else:
+                auth.log(viewer, audit.SETTINGS, None, f"kolonneoppsett «{name.strip()}» lagret ({kind})")
                 st.success(f"Kolonneoppsettet «{name.strip()}» er lagret.")

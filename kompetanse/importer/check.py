@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from kompetanse import goals
+from kompetanse.importer import profiles
 from kompetanse.importer.fields import NATIONAL_ID, KindSpec
 from kompetanse.importer.national_id import read_national_ids
 from kompetanse.importer.parse import (
@@ -102,6 +103,8 @@ def convert_file(
         if f.name not in columns or f.parse == "national_id":
             continue
         column = data[columns[f.name]]
+        if f.name in profiles.OPEN_END_FIELDS:
+            column = profiles.open_end_as_blank(column)
         if f.parse == "text":
             values, errors = parse_text(column)
         elif f.parse == "date":

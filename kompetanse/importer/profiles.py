@@ -30,6 +30,9 @@ codes, so they are known and not used: read as STYRK they would give the wrong o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
 
 UNUSED = ""  # a column we know and do not use
 
@@ -209,3 +212,22 @@ AMBIGUOUS: dict[str, tuple[str, ...]] = {
 # A profile is named in the summary when at least this many of the file's headers are its own (headers
 # our template also accepts do not count: they say nothing about the system).
 MIN_PROFILE_HEADERS = 2
+
+# SAP writes an open end as 31.12.9999 ("gyldig til" with no end); such a cell is a blank end date, not a
+# year outside 1900-2100. (Unit4's 31.12.2099 is a real date far ahead and reads as still employed.)
+OPEN_END_FIELDS = ("end_date", "leave_end")
+OPEN_END = (date(9999, 12, 31),)
+_OPEN_END_TEXT = {"31.12.9999", "9999-12-31", "31/12/9999", "99991231"}
+
+
+def open_end_as_blank(column: pd.Series) -> pd.Series:
+    """The column with SAP's open end (31.12.9999, as a date or as text) blanked."""
+    def is_open(value: object) -> bool:
+        if isinstance(value, datetime):
+            return value.date() in OPEN_END
+        if isinstance(value, date):
+            return value in OPEN_END
+        return isinstance(value, str) and value.strip() in _OPEN_END_TEXT
+
+    mask = column.map(is_open, na_action="ignore").fillna(False).astype(bool)
+    return column.mask(mask) if mask.any() else column

@@ -270,3 +270,16 @@ def test_the_preview_never_shows_a_fodselsnummer_as_an_example(tmp_path):
     examples = {c.header: c.example for c in preview.columns}
     assert examples["norskIdentifikator"] == ""
     assert examples["virksomhet"] == "MED"
+
+
+def test_sap_open_end_31_12_9999_is_no_end_date(con, template_figures, tmp_path):
+    path = corpus.write("sap", tmp_path / "sap.csv")
+    lines = path.read_text(encoding="utf-8").split("\r\n")
+    end = lines[0].split(";").index("Fratredelsesdato")
+    rows = [line.split(";") for line in lines[1:] if line]
+    for row in rows:
+        row[end] = row[end] or "31.12.9999"
+    path.write_text("\r\n".join([lines[0], *(";".join(r) for r in rows)]) + "\r\n", encoding="utf-8")
+    outcome = importer.import_files(con, [path], snapshot_date=corpus.SNAPSHOT)
+    assert outcome.rows == 30  # before: "årstallet er utenfor 1900-2100: 31.12.9999" on 24 rows
+    assert figures(con) == template_figures

@@ -58,30 +58,13 @@ if uploads:
         st.caption("Hver kolonne i filen står under med det den leses som. Endre «Brukes som» der det er feil, "
                    "eller velg «ignorer». Oppsettet kan lagres og brukes automatisk neste gang.")
         chosen: dict[str, str | None] = {}  # the user's changes (and a saved mapping), over all files
-        first_columns: tuple[list[str], dict[str, str | None]] | None = None
+        first: importer.Preview | None = None
         for path, name in zip(paths, names, strict=True):
-            try:
-                automatic = importer.preview_file(path, kind)
-                saved = importer.mapping.matching(data.connection(), kind, [c.header for c in automatic.columns])
-                start = importer.preview_file(path, kind, saved.columns) if saved else automatic
-            except importer.ImportFailed as failure:
-                st.error("; ".join(e.message for e in failure.errors))
-                continue
-            st.markdown(f"**{name}**: overskrift på rad {start.header_row}")
-            if saved:
-                st.info(f"Bruker det lagrede kolonneoppsettet «{saved.name}» (samme kolonner som filen).")
-            picked = import_columns.editor(start, kind, key=f"columns_{kind}_{name}_{saved.name if saved else ''}")
-            given = {**(saved.columns if saved else {}),
-                     **importer.mapping.changed_columns({c.header: c.field for c in start.columns}, picked)}
-            shown = importer.preview_file(path, kind, given) if given else start
-            import_columns.summary(shown)
-            st.dataframe(shown.sample, hide_index=True)
+            shown, given = import_columns.review(path, name, kind)
             chosen.update(given)
-            if first_columns is None:
-                first_columns = ([c.header for c in shown.columns], {c.header: c.field for c in shown.columns})
-        if first_columns is not None:
-            import_columns.save_form(first_columns[1], first_columns[0], kind, key=f"save_mapping_{kind}",
-                                   viewer=viewer)
+            first = first or shown
+        if first is not None:
+            import_columns.save_form(first, kind, key=f"save_mapping_{kind}", viewer=viewer)
 
         if st.button("Importer", type="primary"):
             bar = st.progress(0.0, text="Starter import …")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -40,9 +42,37 @@ def summary(preview: importer.Preview) -> None:
         st.warning("Ikke brukt:\n" + "\n".join(f"- {n[0].upper()}{n[1:]}" for n in preview.notices))
 
 
-def save_form(columns: mapping.Columns, headers: list[str], kind: str, key: str, viewer: access.Access) -> None:
-    """Save the choices under a name, offered again for the next file with the same columns (audited)."""
+def review(path: Path, name: str, kind: str) -> tuple[importer.Preview | None, mapping.Columns]:
+    """One uploaded file: a saved mapping for its headers applied, the column table, what it is read as, and
+    its first rows. Returns the preview with the user's choices and the mapping to import with."""
+    from ui import data
+
+    try:
+        automatic = importer.preview_file(path, kind)
+        saved = mapping.matching(data.connection(), kind, [c.header for c in automatic.columns])
+        start = importer.preview_file(path, kind, saved.columns) if saved else automatic
+    except importer.ImportFailed as failure:
+        st.error("; ".join(e.message for e in failure.errors))
+        return None, {}
+    st.markdown(f"**{name}**: overskrift på rad {start.header_row}")
+    if saved:
+        st.info(f"Bruker det lagrede kolonneoppsettet «{saved.name}» (samme kolonner som filen).")
+    picked = editor(start, kind, key=f"columns_{kind}_{name}_{saved.name if saved else ''}")
+    given = {**(saved.columns if saved else {}),
+             **mapping.changed_columns({c.header: c.field for c in start.columns}, picked)}
+    shown = importer.preview_file(path, kind, given) if given else start
+    summary(shown)
+    st.dataframe(shown.sample, hide_index=True)
+    return shown, given
+
+
+def save_form(preview: importer.Preview, kind: str, key: str, viewer: access.Access) -> None:
+    """Save what each column of the file is read as under a name, offered again for the next file with the same
+    columns (audited)."""
     from ui import auth, data
+
+    headers = [c.header for c in preview.columns]
+    columns = {c.header: c.field for c in preview.columns}
 
     with st.form(key, clear_on_submit=False, border=False):
         left, right = st.columns([3, 1], vertical_alignment="bottom")

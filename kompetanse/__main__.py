@@ -154,6 +154,9 @@ def cmd_mappings(args: argparse.Namespace) -> int:
         saved = mappings.saved(con)
     finally:
         con.close()
+    if not saved:
+        print("Ingen lagrede kolonneoppsett. Lagre ett på importsiden eller med import --save-mapping NAVN.")
+        return EXIT_OK
     print("navn\ttype\tkolonner\tlagret")
     for m in saved:
         used = sum(1 for v in m.columns.values() if v is not None)

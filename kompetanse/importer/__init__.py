@@ -19,7 +19,10 @@ Decisions a reader may look for:
 - Dates: real spreadsheet dates; d.m.yyyy / dd.mm.yyyy; yyyy-mm-dd; dd/mm/yyyy; Excel serial
   numbers (as numbers or as text of digits). Years outside 1900-2100 are rejected.
 - Several files in one call are one import: rows concatenated in the given order; the
-  sha256 of one file is the file's own, of several the sha256 of their sorted hashes.
+  sha256 of one file is the file's own, of several the sha256 of their sorted hashes; read with a
+  column mapping, the mapping is part of it (the same file read otherwise is other data).
+- Columns: every column is used or reported ("kolonnen «X» er ikke brukt; mente du «Y»?", the hint only
+  where the column's content fits Y); two columns for one field refuse the file until one is chosen.
 
 The package follows the data: `read` (the file to a raw grid) -> `recognise` (which column is which
 field) -> `parse` (cells to values) and `national_id` -> `check` (rows and columns together) -> `save`

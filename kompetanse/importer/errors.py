@@ -44,11 +44,6 @@ class FileSummary:
     profile: str | None  # "SAP HCM"; None for our own template's headers
     notices: tuple[str, ...]  # one Norwegian sentence per column not used
 
-    def lines(self) -> list[str]:
-        """The summary as the command line prints it, "FILE: ..." per line."""
-        head = [f"{self.file}: gjenkjent som {self.profile}"] if self.profile else []
-        return head + [f"{self.file}: {n}" for n in self.notices]
-
 
 @dataclass(frozen=True)
 class ImportOutcome:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from kompetanse import access, audit, importer
 from kompetanse.importer import mapping
+from kompetanse.importer import preview as previews
 
 
 def editor(preview: importer.Preview, kind: str, key: str) -> mapping.Columns:
@@ -48,19 +49,20 @@ def review(path: Path, name: str, kind: str) -> tuple[importer.Preview | None, m
     from ui import data
 
     try:
-        automatic = importer.preview_file(path, kind)
-        saved = mapping.matching(data.connection(), kind, [c.header for c in automatic.columns])
-        start = importer.preview_file(path, kind, saved.columns) if saved else automatic
+        raw = previews.read_preview(path, kind)  # read once, previewed with each mapping below
     except importer.ImportFailed as failure:
         st.error("; ".join(e.message for e in failure.errors))
         return None, {}
+    automatic = previews.preview_of(raw, name, kind)
+    saved = mapping.matching(data.connection(), kind, [c.header for c in automatic.columns])
+    start = previews.preview_of(raw, name, kind, saved.columns) if saved else automatic
     st.markdown(f"**{name}**: overskrift på rad {start.header_row}")
     if saved:
         st.info(f"Bruker det lagrede kolonneoppsettet «{saved.name}» (samme kolonner som filen).")
     picked = editor(start, kind, key=f"columns_{kind}_{name}_{saved.name if saved else ''}")
     given = {**(saved.columns if saved else {}),
              **mapping.changed_columns({c.header: c.field for c in start.columns}, picked)}
-    shown = importer.preview_file(path, kind, given) if given else start
+    shown = previews.preview_of(raw, name, kind, given) if given else start
     summary(shown)
     st.dataframe(shown.sample, hide_index=True)
     return shown, given

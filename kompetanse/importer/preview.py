@@ -11,7 +11,7 @@ import pandas as pd
 from kompetanse.importer.errors import Preview, PreviewColumn
 from kompetanse.importer.fields import NATIONAL_ID, SPECS
 from kompetanse.importer.parse import as_text, is_blank
-from kompetanse.importer.read import read_file
+from kompetanse.importer.read import RawTable, read_file
 from kompetanse.importer.recognise import missing_columns, recognise
 
 PREVIEW_ROWS = 20
@@ -27,11 +27,20 @@ def _first_value(column: pd.Series) -> str:
     return "" if _LIKE_NATIONAL_ID.fullmatch(text) else text
 
 
+def read_preview(path: Path, kind: str = "personnel") -> RawTable:
+    """The header and the first PREVIEW_ROWS rows of the file (read once; preview it with several mappings)."""
+    path = Path(path)
+    return read_file(path, path.name, SPECS[kind], max_rows=PREVIEW_ROWS)
+
+
 def preview_file(path: Path, kind: str = "personnel", mapping: Mapping[str, str | None] | None = None) -> Preview:
     """The header row, what each column is read as (with `mapping` applied) and the first rows."""
-    path = Path(path)
+    return preview_of(read_preview(path, kind), Path(path).name, kind, mapping)
+
+
+def preview_of(raw: RawTable, name: str, kind: str, mapping: Mapping[str, str | None] | None = None) -> Preview:
+    """The preview of rows already read (see read_preview)."""
     spec = SPECS[kind]
-    raw = read_file(path, path.name, spec, max_rows=PREVIEW_ROWS)
     found = recognise(spec, raw.headers, raw.data, mapping)
     columns = found.positions
     labels = {f.name: f.label for f in spec.fields}
@@ -47,6 +56,6 @@ def preview_file(path: Path, kind: str = "personnel", mapping: Mapping[str, str 
         for c in found.columns
     )
     return Preview(
-        path.name, raw.header_row, recognised, found.unknown, missing_columns(spec, columns), sample,
+        name, raw.header_row, recognised, found.unknown, missing_columns(spec, columns), sample,
         profile=found.profile, columns=views, competing=found.competing, notices=found.notices,
     )

@@ -75,20 +75,41 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from kompetanse import importer  # heavy readers load only when importing
+    from kompetanse.importer import mapping as mappings
 
     con = open_store(args.db)
     try:
         paths = [Path(f) for f in args.files]
+        columns, shown = None, None
+        if args.mapping:
+            shown, columns = mappings.resolve(con, args.mapping, args.kind)
+        if args.save_mapping:
+            seen = _file_columns(paths[0], args.kind, columns)
+            if seen is not None:  # what each column was read as, the given mapping applied
+                mappings.save(con, args.save_mapping, args.kind, list(seen), seen)
+                print(f"Kolonneoppsettet «{args.save_mapping}» er lagret.")
+        elif columns is None:
+            _hint_saved_mapping(con, paths[0], args.kind)
         outcome = importer.import_files(
             con, paths, args.kind, skip_invalid=args.skip_invalid, snapshot_date=args.snapshot_date,
-            sheets={p.name: args.sheet for p in paths} if args.sheet else None, add_to=args.add_to,
+            sheets={p.name: args.sheet for p in paths} if args.sheet else None, add_to=args.add_to, mapping=columns,
         )
+    except mappings.MappingError as problem:
+        print(f"--mapping: {problem}", file=sys.stderr)
+        return EXIT_INVALID
     except importer.ImportFailed as failure:
         for error in failure.errors:
             print(str(error), file=sys.stderr)
         return EXIT_INVALID
     finally:
         con.close()
+    for summary in outcome.files:  # the system recognised on stdout; every column not used on stderr
+        if summary.profile:
+            print(f"{summary.file}: gjenkjent som {summary.profile}")
+        for notice in summary.notices:
+            print(f"{summary.file}: {notice}", file=sys.stderr)
+    if shown:
+        print(f"Kolonneoppsett: {shown}")
     detail = f"{args.kind}: import {outcome.record.import_id}, {outcome.rows} rader"
     detail += ", uendret" if outcome.unchanged else ""
     detail += f", {outcome.rejected} avvist" if outcome.rejected_file is not None else ""
@@ -105,6 +126,53 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(line)
     if outcome.rejected_file is not None:
         print(f"{outcome.rejected} rader ble avvist og skrevet til {outcome.rejected_file}")
+    return EXIT_OK
+
+
+def _file_columns(path: Path, kind: str, columns: dict[str, str | None] | None) -> dict[str, str | None] | None:
+    """Each header of the file -> the field it is read as (None when the file cannot be read: the import says why)."""
+    from kompetanse import importer
+
+    try:
+        return {c.header: c.field for c in importer.preview_file(path, kind, columns).columns}
+    except importer.ImportFailed:
+        return None
+
+
+def _hint_saved_mapping(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> None:
+    from kompetanse.importer import mapping as mappings
+
+    if not mappings.saved(con, kind):  # nothing to offer: the file is not read twice
+        return
+    seen = _file_columns(path, kind, None)
+    found = mappings.matching(con, kind, list(seen)) if seen else None
+    if found is not None:
+        print(f"{path.name}: kolonneoppsettet «{found.name}» er lagret for filer med disse kolonnene; "
+              f"bruk --mapping \"{found.name}\"", file=sys.stderr)
+
+
+def cmd_mappings(args: argparse.Namespace) -> int:
+    from kompetanse.importer import mapping as mappings
+
+    con = open_store(args.db)
+    try:
+        if args.name:
+            found = mappings.get(con, args.name)
+            if found is None:
+                print(f"ukjent kolonneoppsett «{args.name}»", file=sys.stderr)
+                return EXIT_INVALID
+            print(json.dumps(found.columns, ensure_ascii=False, indent=2))  # usable as --mapping FILE.json
+            return EXIT_OK
+        saved = mappings.saved(con)
+    finally:
+        con.close()
+    if not saved:
+        print("Ingen lagrede kolonneoppsett. Lagre ett på importsiden eller med import --save-mapping NAVN.")
+        return EXIT_OK
+    print("navn\ttype\tkolonner\tlagret")
+    for m in saved:
+        used = sum(1 for v in m.columns.values() if v is not None)
+        print(f"{m.name}\t{m.kind}\t{used} av {len(m.headers)}\t{m.saved_at:%Y-%m-%d %H:%M}")
     return EXIT_OK
 
 
@@ -317,6 +385,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sheet", default=None, metavar="NAME", help="arket som skal leses, der flere ark har kolonnene")
     p.add_argument("--add-to", type=int, default=None, metavar="ID",
                    help="legg radene (de rettede avviste radene) til en tidligere import")
+    p.add_argument("--mapping", default=None, metavar="NAME|FILE.json",
+                   help="kolonneoppsett: et lagret (se «mappings») eller en JSON-fil {\"Kolonne\": \"felt\"}")
+    p.add_argument("--save-mapping", default=None, metavar="NAME", help="lagre kolonneoppsettet under dette navnet")
+    p = command("mappings", cmd_mappings, "lagrede kolonneoppsett for import")
+    p.add_argument("name", nargs="?", default=None, metavar="NAME", help="vis dette oppsettet som JSON")
     p = command("metrics", cmd_metrics, "nøkkeltall")
     p.add_argument("--as-of", type=_date, default=None)
     p.add_argument("--by", type=_by, default="unit")

@@ -174,7 +174,8 @@ def _current_employee(
     b.add(
         employee_id=employee_id, unit_code=unit, profession=profession, birth_date=birth,
         gender=b.gender(share_women), position_pct=b.position(),
-        employment_type=b.rng.choice(["fast"] * 8 + ["midlertidig", "vikar"]),
+        # ten choices as before (the same random stream), a few of the health services' other forms among them
+        employment_type=b.rng.choice(["fast"] * 6 + ["midlertidig", "vikar", "tilkallingsvikar", "engasjement"]),
         start_date=start, end_date=None, end_reason=None, education_level=b.education(profession),
     )
     return employee_id, birth

@@ -22,7 +22,17 @@ AGE_BANDS: list[tuple[str, int, int]] = [
 AGE_BAND_LABELS: list[str] = [label for label, _, _ in AGE_BANDS]
 
 END_REASONS = ("pensjon", "egen_oppsigelse", "intern_overgang", "annet")
-EMPLOYMENT_TYPES = ("fast", "midlertidig", "vikar")
+# Employment forms as health services use them (a-meldingen has only fast/midlertidig; the HR systems
+# say which kind of temporary): the code, and its Norwegian label.
+EMPLOYMENT_TYPE_LABELS: dict[str, str] = {
+    "fast": "Fast",
+    "midlertidig": "Midlertidig",
+    "vikar": "Vikar",
+    "tilkallingsvikar": "Tilkallingsvikar/ekstrahjelp",
+    "engasjement": "Engasjement",
+    "laerling": "Lærling",
+}
+EMPLOYMENT_TYPES = tuple(EMPLOYMENT_TYPE_LABELS)
 COMPETENCE_KINDS = ("utdanning", "videreutdanning", "sertifisering", "kurs")
 MAIN_TASKS = ("pasientbehandling", "forskning", "utdanning_helsepersonell", "opplaering_pasienter_parorende")
 CATEGORIES = ("rekruttering", "utvikling")

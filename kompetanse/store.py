@@ -261,6 +261,20 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    [
+        # Column mappings the user saved on the Import page (issue 11): a file's headers -> our fields,
+        # offered again for the next file with the same headers. `columns` is JSON {header: field or null}.
+        """create table column_mappings (
+            name varchar primary key,
+            kind varchar not null,
+            header_key varchar not null,
+            headers varchar not null,
+            columns varchar not null,
+            saved_at timestamp not null)""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

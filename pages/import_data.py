@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from kompetanse import audit, formatting, history, importer
-from ui import auth, corrections, data, filters, guard
+from ui import auth, corrections, data, filters, import_columns
 
 viewer = filters.current().access  # the shared shell (sidebar, data snapshot) is in place
 KIND_LABELS = {
@@ -55,37 +55,19 @@ if uploads:
     with tempfile.TemporaryDirectory() as folder:
         paths, names = _save(Path(folder))
         st.subheader("Forhåndsvisning")
+        st.caption("Hver kolonne i filen står under med det den leses som. Endre «Brukes som» der det er feil, "
+                   "eller velg «ignorer». Oppsettet kan lagres og brukes automatisk neste gang.")
+        chosen: dict[str, str | None] = {}  # the user's changes (and a saved mapping), over all files
         sheets: dict[str, str] = {}  # file -> the sheet the user chose, where several hold the columns
+        first: importer.Preview | None = None
         for path, name in zip(paths, names, strict=True):
-            try:
-                try:
-                    preview = importer.preview_file(path, kind)
-                except importer.ImportFailed as choice:
-                    if not choice.sheets:
-                        raise
-                    sheets[name] = st.selectbox(
-                        f"Flere ark i {name} har kolonnene. Hvilket skal importeres?", choice.sheets,
-                        key=f"import_sheet_{name}",
-                    )
-                    preview = importer.preview_file(path, kind, sheet=sheets[name])
-            except importer.ImportFailed as failure:
-                st.error("; ".join(e.message for e in failure.errors))
-                continue
-            except Exception as exc:  # the history below must still show, so a bad import can be undone
-                guard.unexpected(exc, f"Forhåndsvisningen av {name} kunne ikke vises")
-                continue
-            where = f" på arket «{preview.sheet}»" if preview.sheet else ""
-            st.markdown(f"**{name}**: overskrift på rad {preview.header_row}{where}")
-            st.dataframe(
-                [{"Kolonne i filen": h, "Brukes som": c} for h, c in preview.recognised.items()],
-                hide_index=True,
-            )
-            for header, suggestion in preview.unknown.items():
-                hint = f" Mente du «{suggestion}»?" if suggestion else ""
-                st.warning(f"Ukjent kolonne «{header}» blir ikke brukt.{hint}")
-            if preview.missing:
-                st.error("Mangler påkrevde kolonner: " + ", ".join(preview.missing))
-            st.dataframe(preview.sample, hide_index=True)
+            shown, given, sheet = import_columns.review(path, name, kind)
+            chosen.update(given)
+            if sheet is not None:
+                sheets[name] = sheet
+            first = first or shown
+        if first is not None:
+            import_columns.save_form(first, kind, key=f"save_mapping_{kind}", viewer=viewer)
 
         if st.button("Importer", type="primary"):
             bar = st.progress(0.0, text="Starter import …")
@@ -94,7 +76,7 @@ if uploads:
                     outcome = importer.import_files(
                         con, paths, kind, skip_invalid=skip_invalid, snapshot_date=snapshot,
                         progress=lambda share, text: bar.progress(min(max(share, 0.0), 1.0), text=text),
-                        display_names=names, sheets=sheets,
+                        display_names=names, sheets=sheets, mapping=chosen or None,
                     )
             except importer.ImportFailed as failure:
                 auth.log(viewer, audit.IMPORT, None, f"{kind}: avbrutt, {len(failure.errors)} feil")
@@ -121,6 +103,12 @@ if uploads:
                     st.success(f"Importert {formatting.number(outcome.rows)} rader.{read_from}")
                 for line in outcome.summary():
                     st.info(line)
+                for summary in outcome.files:
+                    if summary.profile:
+                        st.caption(f"{summary.file}: gjenkjent som {summary.profile}.")
+                    if summary.notices:
+                        st.warning(f"{summary.file}, ikke brukt:\n"
+                                   + "\n".join(f"- {n[0].upper()}{n[1:]}" for n in summary.notices))
                 if outcome.rejected_file is not None:
                     st.warning(f"{outcome.rejected} rader ble avvist. Rett dem og importer filen på nytt.")
                     st.download_button(

@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from kompetanse import access, catalog, formatting, history, units
+from kompetanse import access, catalog, formatting, history, rules, units
 from kompetanse.metrics import Scope
 from ui import data
 
@@ -93,6 +93,16 @@ def _from_url(default_date: date, unit_codes: list[str], levels: list[str], prof
         _init_state(key, valid)
 
 
+def employment_type_label(code: str) -> str:
+    """"tilkallingsvikar" -> "Tilkallingsvikar/ekstrahjelp"; a type the rules do not know as written."""
+    return rules.EMPLOYMENT_TYPE_LABELS.get(code, code.capitalize())
+
+
+def _employment_type_order(code: str) -> tuple[int, str]:
+    order = list(rules.EMPLOYMENT_TYPES)
+    return (order.index(code) if code in order else len(order), code)
+
+
 def sidebar(viewer: access.Access = access.OPEN) -> Filters:
     """Draw the shared sidebar and return the chosen scope, within the units `viewer` may see."""
     db = data.runner()
@@ -102,7 +112,7 @@ def sidebar(viewer: access.Access = access.OPEN) -> Filters:
     visible = access.visible_tree(tree, viewer)
     levels = [lvl for lvl in LEVEL_LABELS if lvl in set(visible["level"])]
     professions = catalog.professions(db)
-    types = catalog.employment_types(db)
+    types = sorted(catalog.employment_types(db), key=_employment_type_order)
     default_date = history.data_date(db) or date.today()
     _from_url(default_date, order, levels, professions, types, restricted=viewer.allowed_units is not None)
     for key, value in st.session_state.pop(PENDING_KEY, {}).items():  # set by go_to() on the page before
@@ -131,7 +141,7 @@ def sidebar(viewer: access.Access = access.OPEN) -> Filters:
     )
     chosen_professions = sb.multiselect("Yrkesgrupper", professions, key="f_professions", placeholder="Alle")
     chosen_types = sb.multiselect(
-        "Ansettelsesform", types, key="f_types", placeholder="Alle", format_func=str.capitalize
+        "Ansettelsesform", types, key="f_types", placeholder="Alle", format_func=employment_type_label
     )
     for text in st.session_state.get("_filter_notices", []):
         sb.warning(text)

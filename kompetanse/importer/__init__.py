@@ -19,15 +19,21 @@ Decisions a reader may look for:
 - Dates: real spreadsheet dates; d.m.yyyy / dd.mm.yyyy; yyyy-mm-dd; dd/mm/yyyy; Excel serial
   numbers (as numbers or as text of digits). Years outside 1900-2100 are rejected.
 - Several files in one call are one import: rows concatenated in the given order; the
-  sha256 of one file is the file's own, of several the sha256 of their sorted hashes.
+  sha256 of one file is the file's own, of several the sha256 of their sorted hashes; read with a
+  column mapping, the mapping is part of it (the same file read otherwise is other data).
+- Columns: every column is used or reported ("kolonnen «X» er ikke brukt; mente du «Y»?", the hint only
+  where the column's content fits Y); two columns for one field refuse the file until one is chosen.
 
 The package follows the data: `read` (the file to a raw grid) -> `recognise` (which column is which
 field) -> `parse` (cells to values) and `national_id` -> `check` (rows and columns together) -> `save`
 (one import, one transaction), with `rejected` (the file of rows `--skip-invalid` left out),
-`preview` (the Import page's first look) and `template` (the empty file per kind).
+`preview` (the Import page's first look) and `template` (the empty file per kind). `profiles` holds the
+headers of the HR systems (Visma, SAP HCM, Unit4, a-meldingen, KS PAI, English) and `mapping` the
+column mappings users save.
 """
 
-from kompetanse.importer.errors import ImportFailed, ImportOutcome, Preview, RowError
+from kompetanse.importer import mapping, profiles
+from kompetanse.importer.errors import FileSummary, ImportFailed, ImportOutcome, Preview, PreviewColumn, RowError
 from kompetanse.importer.fields import ENUMS, NATIONAL_ID, SPECS, Field, KindSpec
 from kompetanse.importer.national_id import ID_HASH_KEY, NationalIds, read_national_ids
 from kompetanse.importer.parse import (
@@ -49,9 +55,10 @@ from kompetanse.importer.save import import_files
 from kompetanse.importer.template import template, template_file_name
 
 __all__ = [
-    "ENUMS", "ID_HASH_KEY", "NATIONAL_ID", "PREVIEW_ROWS", "SPECS", "Field", "FileProblem", "ImportFailed",
-    "ImportOutcome", "KindSpec", "NationalIds", "Preview", "RawTable", "RowError", "as_text", "closest_header",
-    "enum_parser", "import_files", "normalise_header", "parse_count_value", "parse_date_value", "parse_dates",
-    "parse_end_reason", "parse_gender", "parse_horizon_value", "parse_number_value", "parse_position_value",
-    "preview_file", "read_national_ids", "template", "template_file_name",
+    "ENUMS", "ID_HASH_KEY", "NATIONAL_ID", "PREVIEW_ROWS", "SPECS", "Field", "FileProblem", "FileSummary",
+    "ImportFailed", "ImportOutcome", "KindSpec", "NationalIds", "Preview", "PreviewColumn", "RawTable", "RowError",
+    "as_text", "closest_header", "enum_parser", "import_files", "mapping", "normalise_header", "parse_count_value",
+    "parse_date_value", "parse_dates", "parse_end_reason", "parse_gender", "parse_horizon_value",
+    "parse_number_value", "parse_position_value", "preview_file", "profiles", "read_national_ids", "template",
+    "template_file_name",
 ]

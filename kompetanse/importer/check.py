@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -9,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from kompetanse import goals
+from kompetanse.importer import profiles
 from kompetanse.importer.fields import NATIONAL_ID, KindSpec
 from kompetanse.importer.national_id import NationalIds, national_id_cells, number_like_cells, read_national_ids
 from kompetanse.importer.parse import (
@@ -28,7 +30,7 @@ from kompetanse.importer.parse import (
     places_parser,
 )
 from kompetanse.importer.read import FileProblem, RawTable
-from kompetanse.importer.recognise import match_columns, missing_columns
+from kompetanse.importer.recognise import Recognition, missing_columns, recognise
 from kompetanse.professions import unit_group_name
 
 MIN_AGE, MAX_AGE = 13, 100
@@ -87,19 +89,26 @@ class FileResult:
     # Per header position: the cells that hold a fødselsnummer outside its column (blanked in the rejected rows).
     hidden_cells: dict[int, np.ndarray] = field(default_factory=dict)
     test_numbers: int = 0  # rows whose fødselsnummer is a synthetic test number (Tenor)
+    recognition: Recognition | None = None  # what each column is, the profile, the columns not used
 
 
 def convert_file(
-    spec: KindSpec, name: str, raw: RawTable, snapshot: date, key: bytes
+    spec: KindSpec, name: str, raw: RawTable, snapshot: date, key: bytes,
+    mapping: Mapping[str, str | None] | None = None,
 ) -> FileResult:
-    columns, unknown = match_columns(spec, raw.headers)
+    recognition = recognise(spec, raw.headers, raw.data, mapping)
+    if recognition.competing:
+        raise FileProblem(" ".join(recognition.competing))
+    columns, unknown = dict(recognition.positions), recognition.unknown
     if "profession_code" in columns and "profession" not in columns:
         # Only a code column (a-meldingen's yrke): it is the profession column, read as codes (read_occupations).
         columns["profession"] = columns.pop("profession_code")
     missing = missing_columns(spec, columns)
     if missing:
         names = ", ".join(f"«{m}»" for m in missing)
-        raise FileProblem(f"Mangler kolonnen {names}." if len(missing) == 1 else f"Mangler kolonnene {names}.")
+        text = f"Mangler kolonnen {names}." if len(missing) == 1 else f"Mangler kolonnene {names}."
+        unused = ", ".join(f"«{c.header}»" for c in recognition.unused)
+        raise FileProblem(f"{text} Ikke brukt: {unused}." if unused else text)
     problems = Problems()
     out: dict[str, pd.Series] = {}
     header = {f: raw.headers[p] for f, p in columns.items()}
@@ -115,6 +124,8 @@ def convert_file(
         if f.name not in columns or f.parse == "national_id":
             continue
         column = data[columns[f.name]]
+        if f.name in profiles.OPEN_END_FIELDS:
+            column = profiles.open_end_as_blank(column)
         if f.parse == "text":
             values, errors = parse_text(column)
         elif f.parse == "date":
@@ -207,7 +218,8 @@ def convert_file(
         check_goals(out, header, problems)
 
     frame = pd.DataFrame({k: v for k, v in out.items() if k != "birth_from_national_id"}, index=index)
-    return FileResult(name, raw, columns, frame, problems.frame(raw.headers), unknown, hidden_cells, test_numbers)
+    return FileResult(name, raw, columns, frame, problems.frame(raw.headers), unknown, hidden_cells, test_numbers,
+                      recognition)
 
 
 def read_occupations(out: dict[str, pd.Series], header: dict[str, str], problems: Problems) -> None:

@@ -45,6 +45,15 @@ class ImportFailed(Exception):
 
 
 @dataclass(frozen=True)
+class FileSummary:
+    """What the import made of one file: the system it was recognised as and every column it did not use."""
+
+    file: str
+    profile: str | None  # "SAP HCM"; None for our own template's headers
+    notices: tuple[str, ...]  # one Norwegian sentence per column not used
+
+
+@dataclass(frozen=True)
 class ImportOutcome:
     record: history.ImportRecord
     rows: int
@@ -77,6 +86,7 @@ class ImportOutcome:
             lines.append("Demodataene er fjernet, så egne data aldri blandes med demoen: "
                          + ", ".join(self.demo_removed) + ".")
         return lines
+    files: tuple[FileSummary, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,3 +98,16 @@ class Preview:
     missing: list[str]
     sample: pd.DataFrame  # the first rows as text, headed by the accepted Norwegian names
     sheet: str | None = None  # the sheet read, where the workbook has more than one
+    profile: str | None = None  # the system the headers were recognised as
+    columns: tuple[PreviewColumn, ...] = ()  # every column of the file, in the file's order
+    competing: tuple[str, ...] = ()  # fields two columns claim (the import is refused until one is chosen)
+    notices: tuple[str, ...] = ()  # one sentence per column not used
+
+
+@dataclass(frozen=True)
+class PreviewColumn:
+    header: str  # as written
+    field: str | None  # our name; None: not used
+    how: str | None  # "mapping", "name", "profile", "content"; None when not used
+    note: str | None  # why not used
+    example: str  # the first value (blank for a fødselsnummer)

@@ -49,18 +49,54 @@ def norm_choice(value: str) -> str:
 ENUMS: dict[str, tuple[dict[str, str], str, str]] = {
     # name: (spelling -> value, Norwegian noun, the accepted values as shown)
     "end_reason": (
-        {"pensjon": "pensjon", "egenoppsigelse": "egen_oppsigelse", "internovergang": "intern_overgang",
-         "annet": "annet"},
+        {
+            "pensjon": "pensjon", "egenoppsigelse": "egen_oppsigelse", "internovergang": "intern_overgang",
+            "annet": "annet",
+            # a-meldingen's aarsakTilSluttdato (Skatteetaten's six codes), as codes and as spelled out; the
+            # folded letters of the two forms are the same except where ø is written oe in the code.
+            "arbeidstakerharsagtoppselv": "egen_oppsigelse",
+            "endringiorganisasjonsstrukturellerbyttetjobbinternt": "intern_overgang",
+            "kontraktengasjementellervikariaterutloept": "annet",
+            "kontraktengasjementellervikariaterutlopt": "annet",
+            "arbeidsgiverharsagtopparbeidstaker": "annet",
+            "byttetloenssystemellerregnskapsfoerer": "annet",
+            "byttetlonnssystemellerregnskapsforer": "annet",
+            "arbeidsforholdetskullealdrivaertrapportert": "annet",
+            # The words HR systems print (Visma, SAP, Unit4) and English ones.
+            "alderspensjon": "pensjon", "pensjonert": "pensjon", "pensjonering": "pensjon", "afp": "pensjon",
+            "avtalefestetpensjon": "pensjon", "retirement": "pensjon", "retired": "pensjon",
+            "sagtoppselv": "egen_oppsigelse", "oppsigelsefraarbeidstaker": "egen_oppsigelse",
+            "oppsigelsearbeidstaker": "egen_oppsigelse", "egetonske": "egen_oppsigelse",
+            "resignation": "egen_oppsigelse", "resigned": "egen_oppsigelse", "voluntary": "egen_oppsigelse",
+            "overgangtilannenstilling": "intern_overgang", "interntbytte": "intern_overgang",
+            "interntransfer": "intern_overgang", "transfer": "intern_overgang",
+            "byttetjobbinternt": "intern_overgang", "omorganisering": "intern_overgang",
+            "oppsigelsefraarbeidsgiver": "annet", "oppsagtavarbeidsgiver": "annet", "avskjed": "annet",
+            "kontraktutlopt": "annet", "vikariatutlopt": "annet", "engasjementutlopt": "annet",
+            "uforepensjon": "annet", "dodsfall": "annet", "dod": "annet", "other": "annet",
+            "dismissal": "annet", "endofcontract": "annet", "contractended": "annet", "death": "annet",
+        },
         "sluttårsak", "Pensjon, Egen oppsigelse, Intern overgang, Annet",
     ),
     "gender": (
-        {"k": "K", "kvinne": "K", "kvinnelig": "K", "f": "K", "m": "M", "mann": "M", "mannlig": "M"},
+        {"k": "K", "kvinne": "K", "kvinnelig": "K", "f": "K", "m": "M", "mann": "M", "mannlig": "M",
+         "female": "K", "woman": "K", "male": "M", "man": "M"},
         "kjønn", "K, M, Kvinne, Mann",
     ),
     "employment_type": (
-        {"fast": "fast", "fastansatt": "fast", "midlertidig": "midlertidig", "vikar": "vikar",
-         "vikariat": "vikar"},
-        "ansettelsesform", "fast, midlertidig, vikar",
+        {
+            "fast": "fast", "fastansatt": "fast", "fastansettelse": "fast", "faststilling": "fast",
+            "permanent": "fast",
+            "midlertidig": "midlertidig", "midlertidigansatt": "midlertidig", "midlertidigansettelse": "midlertidig",
+            "midlertidigstilling": "midlertidig", "temporary": "midlertidig", "fixedterm": "midlertidig",
+            "vikar": "vikar", "vikariat": "vikar", "substitute": "vikar",
+            "tilkallingsvikar": "tilkallingsvikar", "tilkalling": "tilkallingsvikar",
+            "ekstrahjelp": "tilkallingsvikar", "tilkallingsvikarekstrahjelp": "tilkallingsvikar",
+            "oncall": "tilkallingsvikar", "casual": "tilkallingsvikar",
+            "engasjement": "engasjement", "prosjektengasjement": "engasjement", "engasjementstilling": "engasjement",
+            "laerling": "laerling", "larling": "laerling", "apprentice": "laerling",
+        },
+        "ansettelsesform", ", ".join(rules.EMPLOYMENT_TYPE_LABELS.values()),
     ),
     "competence_kind": (
         {k: k for k in rules.COMPETENCE_KINDS},
@@ -113,7 +149,7 @@ SPECS: dict[str, KindSpec] = {
                   "occupation_code", "yrkeskode"),
             Field("gender", ("Kjønn", "Gender"), "enum", "kjønn", choices="gender"),
             Field(
-                "position_pct", ("Stillingsprosent", "Stilling %", "Stillingsandel", "Stilling"), "position",
+                "position_pct", ("Stillingsprosent", "Stilling %", "Stillingsandel"), "position",
                 "stillingsprosent", True,
             ),
             Field("employment_type", ("Ansettelsesform",), "enum", "ansettelsesform", choices="employment_type"),

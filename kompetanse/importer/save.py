@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,7 @@ import pandas as pd
 
 from kompetanse import demo, history, store
 from kompetanse.importer.check import FileResult, convert_file
-from kompetanse.importer.errors import ImportFailed, ImportOutcome, RowError
+from kompetanse.importer.errors import FileSummary, ImportFailed, ImportOutcome, RowError
 from kompetanse.importer.fields import NATIONAL_ID, SPECS
 from kompetanse.importer.national_id import ID_HASH_KEY, hash_key
 from kompetanse.importer.read import FileProblem, read_file
@@ -39,6 +40,7 @@ def import_files(
     display_names: list[str] | None = None,
     sheets: Mapping[str, str] | None = None,
     add_to: int | None = None,
+    mapping: Mapping[str, str | None] | None = None,
 ) -> ImportOutcome:
     """Import one or more files as one import of `kind`; raises ImportFailed with every problem.
 
@@ -80,7 +82,7 @@ def import_files(
         report(0.6 * number / len(paths), f"Leser {name}")
         try:
             raw = read_file(path, name, spec, sheet=(sheets or {}).get(name))
-            results.append(convert_file(spec, name, raw, snapshot, key))
+            results.append(convert_file(spec, name, raw, snapshot, key, mapping))
         except ImportFailed as failed:
             file_errors.extend(failed.errors)
         except FileProblem as problem:
@@ -144,6 +146,9 @@ def import_files(
 
     hashes = sorted(file_sha(p) for p in paths)
     sha = hashes[0] if len(hashes) == 1 else hashlib.sha256("\n".join(hashes).encode("ascii")).hexdigest()
+    if mapping:  # the same file read with other columns is other data, not the same import again
+        chosen = json.dumps(dict(mapping), sort_keys=True, ensure_ascii=False)
+        sha = hashlib.sha256(f"{sha}\n{chosen}".encode()).hexdigest()
     file_name = ", ".join(names)
     added = already_there = 0
     if add_to is not None:
@@ -176,7 +181,7 @@ def import_files(
     return ImportOutcome(
         record, len(frame), rejected, rejected_file, record.reused, sheets_read,
         test_numbers=sum(r.test_numbers for r in results), demo_removed=tuple(removed), added_to=add_to,
-        added=added, already_there=already_there,
+        added=added, already_there=already_there, files=file_summaries(results),
     )
 
 
@@ -207,3 +212,11 @@ def _row_keys(rows: pd.DataFrame, columns: list[str]) -> list[tuple[str, ...]]:
         return str(value)
 
     return [tuple(text(v) for v in row) for row in rows[columns].itertuples(index=False, name=None)]
+
+
+def file_summaries(results: list[FileResult]) -> tuple[FileSummary, ...]:
+    """Per file: the profile recognised and every column not used (nothing is dropped without a word)."""
+    return tuple(
+        FileSummary(r.name, r.recognition.profile, r.recognition.notices)
+        for r in results if r.recognition is not None
+    )

@@ -302,7 +302,8 @@ RULES = [
     ("Ansattnr", "", "mangler ansattnummer"),
     ("Yrkesgruppe", "", "mangler yrkesgruppe"),
     ("Sluttårsak", "Sparken", "ukjent sluttårsak: Sparken (gyldige: Pensjon, Egen oppsigelse, Intern overgang, Annet)"),
-    ("Ansettelsesform", "innleid", "ukjent ansettelsesform: innleid (gyldige: fast, midlertidig, vikar)"),
+    ("Ansettelsesform", "innleid", "ukjent ansettelsesform: innleid (gyldige: Fast, Midlertidig, Vikar, "
+     "Tilkallingsvikar/ekstrahjelp, Engasjement, Lærling)"),
     ("Kjønn", "X", "ukjent kjønn: X (gyldige: K, M, Kvinne, Mann)"),
 ]
 

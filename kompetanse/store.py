@@ -301,6 +301,7 @@ def migrate(con: duckdb.DuckDBPyConnection, db_path: Path | None = None) -> int:
         con.execute("checkpoint")
         backup = db_path.with_name(f"{db_path.name}.v{current}.bak")
         shutil.copyfile(db_path, backup)
+        backup.chmod(0o600)  # the backup holds the same personal data as the file
     con.execute("begin transaction")
     try:
         if current == 0:
@@ -351,15 +352,36 @@ def connect(
     """
     path = Path(db_path) if db_path else default_db_path()
     if not read_only:
+        owner_only_files()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"Kan ikke opprette mappen for databasen ({path.parent}): {exc.strerror}.") from exc
     con = _open_with_retry(path, read_only, wait_seconds)
     if not read_only:
+        con = _protect(con, path)
         migrate(con, path)
         _install_macros(con)
         ensure_defaults(con)
+    return con
+
+
+def owner_only_files() -> None:
+    """Every file this process creates from now on is its owner's only (0600): the database, its write-ahead
+    log and backups, the key file and the exports all carry personal data. (DuckDB creates the .wal itself,
+    later, so a chmod after opening would not cover it.)"""
+    current = os.umask(0o077)
+    os.umask(current | 0o077)
+
+
+def _protect(con: duckdb.DuckDBPyConnection, path: Path) -> duckdb.DuckDBPyConnection:
+    """An existing file made readable by others is made owner-only; a key still in the file is moved out."""
+    from kompetanse import pseudonym  # it builds on this module's StoreError
+
+    for part in (path, path.with_name(path.name + ".wal")):
+        pseudonym.make_owner_only(part)
+    if pseudonym.key_in_database(con):
+        con = pseudonym.move_key_out(con, path)
     return con
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass
 
 import duckdb
@@ -12,9 +11,9 @@ import numpy as np
 import pandas as pd
 from stdnum.no import fodselsnummer
 
-from kompetanse import store
+from kompetanse import pseudonym
 
-ID_HASH_KEY = "id_hash_key"
+ID_HASH_KEY = pseudonym.LEGACY_SETTING  # a database from before issue 12 kept the key here
 
 
 @dataclass
@@ -64,8 +63,6 @@ def read_national_ids(column: pd.Series, key: bytes) -> NationalIds:
 
 
 def hash_key(con: duckdb.DuckDBPyConnection) -> tuple[bytes, bool]:
-    """The secret key of the employee-id hash, and whether it still has to be saved."""
-    value = store.fetch_value(con, "select value from settings where key = $k", {"k": ID_HASH_KEY})
-    if value:
-        return str(value).encode("ascii"), False
-    return secrets.token_hex(32).encode("ascii"), True
+    """The secret key of the employee-id hash (kompetanse/pseudonym.py: outside the database file, created on
+    first use), and whether it still has to be saved in the database: never, it is saved where it lives."""
+    return pseudonym.id_key(con), False

@@ -27,9 +27,11 @@ EXPORT = "eksport"
 USER_ADD = "bruker lagt til"
 USER_REMOVE = "bruker fjernet"
 USER_GRANT = "tilgang gitt"
+METRICS = "nøkkeltall"  # the command line's metrics (the figures leave the app there too)
+USER_LIST = "brukere vist"
 ACTIONS = (
     SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, TIMEOUT, IMPORT, ACTIVATE, SETTINGS, PLAN_SAVE, PLAN_UNDO, EXPORT,
-    USER_ADD, USER_REMOVE, USER_GRANT,
+    USER_ADD, USER_REMOVE, USER_GRANT, METRICS, USER_LIST,
 )
 COLUMN_LABELS = {"at": "Tidspunkt", "actor": "Hvem", "action": "Hva", "scope": "Enheter", "detail": "Detaljer"}
 

@@ -261,6 +261,28 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    [
+        # Sign-in that holds (issue 12). Failed sign-ins for unknown names were kept by the name as typed (a
+        # password typed into the name field): now a keyed digest of it, with the time, so the table is capped.
+        "delete from sign_in_failures",
+        "alter table sign_in_failures add column last_failed_at timestamp",
+        # Signed-in browsers (a cookie holds the token; only its hash is kept), so that a reload stays signed
+        # in while sign-out and the inactivity timeout end it on the server.
+        """create table sessions (
+            token_hash varchar primary key,
+            user_name varchar not null,
+            created_at timestamp not null,
+            last_seen timestamp not null,
+            expires_at timestamp not null)""",
+        # The open mode is a setting now, not what "no users" means: a database in use without users ran open
+        # and stays so; a new one is closed until a user is added or the demo is loaded.
+        """insert into settings select 'open_access', 'ja'
+            where not exists (select 1 from users) and exists (select 1 from imports)
+              and not exists (select 1 from settings where key = 'open_access')""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -203,7 +203,8 @@ def sign_in_page() -> None:
     """The local sign-in form."""
     sync_cookie()
     st.title("Logg inn")
-    notice = st.session_state.pop(NOTICE_KEY, None)
+    # Kept until the form is sent: the cookie component's own rerun must not wipe it.
+    notice = st.session_state.get(NOTICE_KEY)
     if notice:
         st.info(notice)
     with st.form("sign_in"):
@@ -212,6 +213,7 @@ def sign_in_page() -> None:
         submitted = st.form_submit_button("Logg inn", type="primary")
     if not submitted:
         return
+    st.session_state.pop(NOTICE_KEY, None)
     con = data.connection()
     result = users.authenticate(con, name, password)
     if result.ok:

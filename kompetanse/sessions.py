@@ -27,7 +27,8 @@ _fallback_key = secrets.token_bytes(32)
 
 @dataclass(frozen=True)
 class Resumed:
-    """What a cookie's token says: the user (None: no valid session) and whether it ran out by inactivity."""
+    """What a cookie's token says: the user (None: no valid session), or the user whose session has just ended
+    by inactivity (timed_out: say so on the sign-in page)."""
 
     user: str | None
     timed_out: bool = False
@@ -81,9 +82,12 @@ def resume(con: duckdb.DuckDBPyConnection, value: str | None, at: datetime, time
     if row is None:
         return Resumed(None)
     user, last_seen, expires_at = row
-    if at >= expires_at or at - last_seen > timeout:
+    if at >= expires_at:
         end(con, value)
-        return Resumed(user, timed_out=at < expires_at)
+        return Resumed(None)
+    if at - last_seen > timeout:
+        end(con, value)
+        return Resumed(user, timed_out=True)
     touch(con, value, at, last_seen)
     return Resumed(user)
 

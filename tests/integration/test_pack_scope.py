@@ -46,8 +46,8 @@ def _sheet_numbers(path: Path) -> dict[str, list[tuple[str, str]]]:
             for cell in row:
                 if cell.value is None or (sheet.title == "Forside" and cell.row == 8) or cell.row == 2:
                     continue
-                if isinstance(cell.value, int | float):
-                    cells.append((cell.coordinate, repr(cell.value)))
+                if isinstance(cell.value, int | float):  # as Excel shows it (sums may differ in the 15th digit)
+                    cells.append((cell.coordinate, f"{cell.value:.9g}"))
                 elif isinstance(cell.value, str):
                     cells += [(cell.coordinate, n.strip()) for n in NUMBER.findall(cell.value)]
         found[sheet.title] = cells

@@ -124,7 +124,10 @@ def _resumed(con) -> dict | None:  # type: ignore[no-untyped-def]
     if not value:
         return None
     timeout = users.session_timeout(con)
-    found = sessions.resume(con, value, users.now(), timeout)
+    try:
+        found = sessions.resume(con, value, users.now(), timeout)
+    except duckdb.Error:  # the session could not be read: sign in again rather than see an error
+        return None
     if found.timed_out and found.user:
         _safe_audit(con, found.user, audit.TIMEOUT, (), f"etter {int(timeout.total_seconds() // 60)} minutter")
         st.session_state[NOTICE_KEY] = TIMED_OUT.format(minutes=int(timeout.total_seconds() // 60))

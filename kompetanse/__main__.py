@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -115,7 +116,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     detail += f", {outcome.rejected} avvist" if outcome.rejected_file is not None else ""
     detail += f", lagt til import {outcome.added_to}" if outcome.added_to is not None else ""
     detail += ", demodata fjernet" if outcome.demo_removed else ""
-    _audit(args.db, access.CLI_ACTOR, audit.IMPORT, None, detail)
+    _audit(args.db, cli_actor(), audit.IMPORT, None, detail)
     if outcome.unchanged:
         print(f"Ingen endring: samme innhold er allerede importert (import {outcome.record.import_id}).")
     else:
@@ -177,11 +178,22 @@ def cmd_mappings(args: argparse.Namespace) -> int:
 
 
 def _audit(db: Path | None, actor: str, action: str, scope: tuple[str, ...] | None, detail: str) -> None:
-    con = open_store(db)
+    con = open_store(db, reading=True)  # on a read-only copy, audit.record logs to the server log instead
     try:
         audit.record(con, actor, action, scope, detail)
     finally:
         con.close()
+
+
+def cli_actor(as_user: str | None = None) -> str:
+    """Who the audit log names for a command: the operating-system account that ran it, and the --as-user it
+    acted as ("kommandolinje (ola) som kari")."""
+    try:
+        account = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        account = "ukjent konto"
+    actor = f"{access.CLI_ACTOR} ({account})"
+    return f"{actor} som {as_user}" if as_user else actor
 
 
 def _access_of(con: duckdb.DuckDBPyConnection, name: str | None) -> access.Access:
@@ -208,6 +220,8 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         result = metrics.report(con, scope, by=args.by, min_cell=min_cell)
     finally:
         con.close()
+    _audit(args.db, cli_actor(args.as_user), audit.METRICS, allowed,
+           f"per {as_of:%Y-%m-%d}, etter {args.by}, minste gruppe {min_cell}, {'JSON' if args.json else 'tabell'}")
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
@@ -247,7 +261,7 @@ def cmd_activate(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     finally:
         con.close()
-    _audit(args.db, access.CLI_ACTOR, audit.ACTIVATE, None, f"{record.kind}: import {record.import_id}")
+    _audit(args.db, cli_actor(), audit.ACTIVATE, None, f"{record.kind}: import {record.import_id}")
     print(f"Import {record.import_id} ({record.kind}, {record.file_name}) er nå aktiv.")
     return EXIT_OK
 
@@ -269,7 +283,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         scope = access.scope_units(units.tree(con), [args.unit] if args.unit else [], viewer)
         if store.is_read_only(con):  # a read-only copy: the export is made, but cannot be logged there
             print("Merk: databasen er skrivebeskyttet, så eksporten er ikke ført i loggen.", file=sys.stderr)
-        audit.record(con, args.as_user or access.CLI_ACTOR, audit.EXPORT, scope,
+        audit.record(con, cli_actor(args.as_user), audit.EXPORT, scope,
                      f"{args.format}, enhet {args.unit or 'alle'}, per {args.as_of or 'datadato'}")
     except export.ExportError as exc:
         print(str(exc), file=sys.stderr)
@@ -322,7 +336,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     try:
         user = users.add(con, args.name, args.role, _codes(args.units), password)
         scope = user.units if user.role in access.UNIT_SCOPED_ROLES else None
-        audit.record(con, access.CLI_ACTOR, audit.USER_ADD, scope, f"{user.name}: rolle {user.role}")
+        audit.record(con, cli_actor(), audit.USER_ADD, scope, f"{user.name}: rolle {user.role}")
     finally:
         con.close()
     where = ", ".join(user.units) if user.units else "alle enheter"
@@ -333,11 +347,14 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 def cmd_user_remove(args: argparse.Namespace) -> int:
     con = open_store(args.db)
     try:
-        users.remove(con, args.name)
-        audit.record(con, access.CLI_ACTOR, audit.USER_REMOVE, (), args.name)
+        now_open = users.remove(con, args.name, open_if_last=args.open)
+        audit.record(con, cli_actor(), audit.USER_REMOVE, (), args.name + (", appen er åpen for alle" if now_open
+                                                                             else ""))
     finally:
         con.close()
     print(f"Brukeren {args.name} er fjernet.")
+    if now_open:
+        print("Det er ingen brukere igjen: appen er åpen for alle (som demoen) til en bruker legges til.")
     return EXIT_OK
 
 
@@ -345,7 +362,7 @@ def cmd_user_grant(args: argparse.Namespace) -> int:
     con = open_store(args.db)
     try:
         user = users.grant(con, args.name, _codes(args.units))
-        audit.record(con, access.CLI_ACTOR, audit.USER_GRANT, user.units, f"{user.name}: {args.units}")
+        audit.record(con, cli_actor(), audit.USER_GRANT, user.units, f"{user.name}: {args.units}")
     finally:
         con.close()
     print(f"Brukeren {user.name} har nå enhetene {', '.join(user.units)}.")
@@ -356,6 +373,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     con = open_store(args.db, reading=True)
     try:
         frame = users.list_users(con)
+        audit.record(con, cli_actor(), audit.USER_LIST, None, f"{len(frame)} brukere")
     finally:
         con.close()
     print("navn\trolle\tenheter\tsperret til")
@@ -429,6 +447,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-stdin", action="store_true", help="les passordet fra standard inn")
     p = user_command("remove", cmd_user_remove, "fjern en bruker")
     p.add_argument("name", metavar="NAME")
+    p.add_argument("--open", action="store_true",
+                   help="fjern også den siste brukeren eller administratoren (uten brukere er appen åpen for alle)")
     user_command("list", cmd_user_list, "vis brukerne")
     p = user_command("grant", cmd_user_grant, "gi en bruker tilgang til flere enheter")
     p.add_argument("name", metavar="NAME")

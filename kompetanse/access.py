@@ -28,7 +28,8 @@ ROLE_PAGES: dict[str, frozenset[str]] = {
     "hr": frozenset((*VIEW_PAGES, "sammenlign", "import_data")),
     "admin": frozenset((*VIEW_PAGES, "sammenlign", "import_data", "logg")),
 }
-OPEN_PAGES = ROLE_PAGES["hr"]  # the open demo: everything but the log (there is no admin)
+# The open demo: hr's pages and the log, which is the proof that the audit exists (no users to manage there).
+OPEN_PAGES = ROLE_PAGES["hr"] | {"logg"}
 
 # What a role may change: "import" (imports and activations), "settings" (rules, exit rates,
 # upper age limits), "plan" (the measures of the units it sees), "audit" (read the log).
@@ -38,7 +39,7 @@ ROLE_RIGHTS: dict[str, frozenset[str]] = {
     "hr": frozenset({"import", "settings", "plan"}),
     "admin": frozenset({"import", "settings", "plan", "audit", "users"}),
 }
-OPEN_RIGHTS = frozenset({"import", "settings", "plan"})
+OPEN_RIGHTS = frozenset({"import", "settings", "plan", "audit"})
 
 OPEN_ACTOR = "åpen demo"
 CLI_ACTOR = "kommandolinje"

@@ -32,9 +32,11 @@ USER_REMOVE = "bruker fjernet"
 USER_GRANT = "tilgang gitt"
 BACKUP = "sikkerhetskopi"
 RESTORE = "gjenoppretting"
+METRICS = "nøkkeltall"  # the command line's metrics (the figures leave the app there too)
+USER_LIST = "brukere vist"
 ACTIONS = (
     SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, TIMEOUT, IMPORT, ACTIVATE, SETTINGS, PLAN_SAVE, PLAN_UNDO, EXPORT,
-    USER_ADD, USER_REMOVE, USER_GRANT, BACKUP, RESTORE,
+    USER_ADD, USER_REMOVE, USER_GRANT, BACKUP, RESTORE, METRICS, USER_LIST,
 )
 COLUMN_LABELS = {"at": "Tidspunkt", "actor": "Hvem", "action": "Hva", "scope": "Enheter", "detail": "Detaljer"}
 

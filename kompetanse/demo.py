@@ -20,7 +20,7 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from kompetanse import demo_plan, history
+from kompetanse import demo_plan, history, settings, store
 
 SEED = 20231201
 SNAPSHOT_DATE = date(2023, 12, 1)
@@ -311,6 +311,8 @@ def load_demo(con: duckdb.DuckDBPyConnection) -> None:
             snapshot_date=SNAPSHOT_DATE,
         )
     demo_plan.load_versions(con)  # the plan's closed yearly versions (2022 and 2023)
+    if not store.fetch_value(con, "select count(*) from users"):
+        settings.put(con, "open_access", "ja")  # the demo runs open until a user is added
 
 
 # --- real data never mixes with the demo (issue 11) -------------------------------------------------

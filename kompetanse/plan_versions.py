@@ -102,17 +102,35 @@ def versions(db: store.Db) -> list[Version]:
     return out
 
 
-def key_figures_now(db: store.Db, as_of: date) -> dict[str, float | None]:
-    """The whole organisation's key figures at `as_of` (metrics.compute's total row) and the planned costs."""
-    total = metrics.compute(db, Scope(as_of=as_of), by=None).loc["total"]
+def key_figures_now(db: store.Db, as_of: date, unit_codes: Sequence[str] | None = None) -> dict[str, float | None]:
+    """The key figures of the chosen units (None: the whole organisation) at `as_of` (metrics.compute's total
+    row) and their planned costs."""
+    units = tuple(unit_codes) if unit_codes is not None else None
+    total = metrics.compute(db, Scope(as_of=as_of, units=units), by=None).loc["total"]
     figures: dict[str, float | None] = {}
     for column, value in total.items():
         if column in ("is_total",):
             continue
         figures[str(column)] = None if _missing(value) else float(value)
-    all_totals = costs.totals_for(costs.totals(db, None), "total").iloc[0]
-    figures["planned_cost_1y"] = float(all_totals["cost_1y"])
-    figures["planned_cost_5y"] = float(all_totals["cost_5y"])
+    all_totals = costs.totals_for(costs.totals(db, units), "total")
+    figures["planned_cost_1y"] = float(all_totals["cost_1y"].iloc[0]) if len(all_totals) else 0.0
+    figures["planned_cost_5y"] = float(all_totals["cost_5y"].iloc[0]) if len(all_totals) else 0.0
+    return figures
+
+
+def key_figures_then(db: store.Db, version: Version, unit_codes: Sequence[str] | None = None
+                     ) -> dict[str, float | None]:
+    """A closed version's key figures for the chosen units. A version keeps the whole organisation's figures
+    (None: those); for some units they are worked out from the data at the version's date, and the planned
+    costs from the version's own measures, so a leader never sees another unit's figures."""
+    if unit_codes is None:
+        return version_figures(db, version.version_id)
+    figures = key_figures_now(db, version.as_of, unit_codes)
+    kept = version_measures(db, version.version_id, unit_codes)
+    cost = pd.to_numeric(kept["cost"], errors="coerce").fillna(0.0)
+    five_years = sum((1 + costs.growth(db)) ** year for year in range(1, 6))
+    figures["planned_cost_1y"] = float(cost[kept["horizon"] == 1].sum())
+    figures["planned_cost_5y"] = float(cost[kept["horizon"] == 5].sum()) * five_years
     return figures
 
 

@@ -73,6 +73,8 @@ DEFAULT_SETTINGS: dict[str, str] = {
     "cost_growth": "0.035",  # yearly price and wage growth for 5-year costs
     "organisation_name": "Kompetanse",
     "session_timeout_minutes": "30",  # a signed-in session ends after this long without interaction
+    "open_access": "nei",  # "ja": everyone sees everything without signing in (the demo); never a fallback
+    "oidc_identity_claim": "email",  # the OpenID Connect claim that must match a user's name
 }
 
 # Each macro is one rule of DESIGN.md's "Definitions".

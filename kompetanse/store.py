@@ -275,6 +275,28 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    [
+        # Sign-in that holds (issue 12). Failed sign-ins for unknown names were kept by the name as typed (a
+        # password typed into the name field): now a keyed digest of it, with the time, so the table is capped.
+        "delete from sign_in_failures",
+        "alter table sign_in_failures add column last_failed_at timestamp",
+        # Signed-in browsers (a cookie holds the token; only its hash is kept), so that a reload stays signed
+        # in while sign-out and the inactivity timeout end it on the server.
+        """create table sessions (
+            token_hash varchar primary key,
+            user_name varchar not null,
+            created_at timestamp not null,
+            last_seen timestamp not null,
+            expires_at timestamp not null)""",
+        # The open mode is a setting now, not what "no users" means: a database in use without users ran open
+        # and stays so; a new one is closed until a user is added or the demo is loaded.
+        """insert into settings select 'open_access', 'ja'
+            where not exists (select 1 from users) and exists (select 1 from imports)
+              and not exists (select 1 from settings where key = 'open_access')""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -315,6 +337,7 @@ def migrate(con: duckdb.DuckDBPyConnection, db_path: Path | None = None) -> int:
         con.execute("checkpoint")
         backup = db_path.with_name(f"{db_path.name}.v{current}.bak")
         shutil.copyfile(db_path, backup)
+        backup.chmod(0o600)  # the backup holds the same personal data as the file
     con.execute("begin transaction")
     try:
         if current == 0:
@@ -406,15 +429,36 @@ def connect(
             )
         return con
     if not read_only:
+        owner_only_files()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"Kan ikke opprette mappen for databasen ({path.parent}): {exc.strerror}.") from exc
     con = _open_with_retry(path, read_only, wait_seconds)
     if not read_only:
+        con = _protect(con, path)
         migrate(con, path)
         _install_macros(con)
         ensure_defaults(con)
+    return con
+
+
+def owner_only_files() -> None:
+    """Every file this process creates from now on is its owner's only (0600): the database, its write-ahead
+    log and backups, the key file and the exports all carry personal data. (DuckDB creates the .wal itself,
+    later, so a chmod after opening would not cover it.)"""
+    current = os.umask(0o077)
+    os.umask(current | 0o077)
+
+
+def _protect(con: duckdb.DuckDBPyConnection, path: Path) -> duckdb.DuckDBPyConnection:
+    """An existing file made readable by others is made owner-only; a key still in the file is moved out."""
+    from kompetanse import pseudonym  # it builds on this module's StoreError
+
+    for part in (path, path.with_name(path.name + ".wal")):
+        pseudonym.make_owner_only(part)
+    if pseudonym.key_in_database(con):
+        con = pseudonym.move_key_out(con, path)
     return con
 
 

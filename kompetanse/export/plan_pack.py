@@ -113,10 +113,11 @@ def _comparison(db: store.Db, scope: Scope, k: int, names: dict[str, str]
                           (f"Tiltak sammenlignes etter tiltaksnummer; {comparison.unchanged} tiltak er uendret.",))
     counts = (("Nye tiltak", len(comparison.new)), ("Fjernede tiltak", len(comparison.removed)),
               ("Endrede tiltak", len(comparison.changed)), ("Uendrede tiltak", comparison.unchanged))
-    then_now = plan_versions.figures_then_now(plan_versions.version_figures(db, older_id),
-                                              plan_versions.key_figures_now(db, scope.as_of), k)
+    then_now = plan_versions.figures_then_now(plan_versions.key_figures_then(db, older, scope.units),
+                                              plan_versions.key_figures_now(db, scope.as_of, scope.units), k)
     then_now = then_now.rename(columns={"Da": f"Plan {older.plan_year}", "Nå": "Nå"})
-    figures = _text_table("figures_then_now", "Nøkkeltall da og nå (hele organisasjonen)", then_now, k)
+    whole = "hele organisasjonen" if scope.units is None else "enhetene i utvalget"
+    figures = _text_table("figures_then_now", f"Nøkkeltall da og nå ({whole})", then_now, k)
     return title, changes, counts, figures
 
 

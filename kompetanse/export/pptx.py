@@ -11,7 +11,6 @@ from pathlib import Path
 
 from pptx import Presentation
 from pptx.chart.chart import Chart as PptxChart
-from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.text import PP_ALIGN
@@ -21,6 +20,7 @@ from pptx.util import Emu, Inches, Pt
 
 from kompetanse import competence, formatting
 from kompetanse.export.pack import RETIRING_COLUMNS, TOTAL, UNIT, Chart, KeyFigure, Kind, Pack, Series
+from kompetanse.export.safe_cells import TextCategoryChartData
 from kompetanse.suppression import hidden_label
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -131,7 +131,7 @@ def _chart(slide: Slide, chart: Chart, chart_type: XL_CHART_TYPE, left: Emu, top
     """A native chart of the pack's chart; hidden figures are None (no bar). Fonts 12 pt or more."""
     chosen = list(series if series is not None else chart.series)
     fmt = number_format or NUMBER_FORMATS.get(chart.kind, "General")
-    data = CategoryChartData(number_format=fmt)
+    data = TextCategoryChartData(number_format=fmt)  # labels from the data are never formulas
     data.categories = list(chart.categories)
     for index, item in enumerate(chosen):
         data.add_series(item.label, item.values(signs[index] if signs else 1.0))

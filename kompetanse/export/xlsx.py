@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kompetanse import formatting
 from kompetanse.export.pack import HEADER, Chart, Kind, Pack, Table
+from kompetanse.export.safe_cells import as_text_cells
 from kompetanse.suppression import hidden_label
 
 SHEETS = ["Forside", "Ansatte og årsverk", "Aldersfordeling", "Pensjon", "Turnover", "Kompetanse", "Tiltak"]
@@ -296,6 +297,7 @@ def write(pack: Pack, out: Path, progress: Callable[[float, str], None] | None =
         _plan_sheets(wb, pack)
 
     step(0.95, "Lagrer arbeidsboken")
+    as_text_cells(wb)  # a unit name or a comment starting with "=" is text, never a formula
     wb.save(out)
     return out
 

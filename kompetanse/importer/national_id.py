@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,9 +23,9 @@ import numpy as np
 import pandas as pd
 from stdnum.no import fodselsnummer
 
-from kompetanse import store
+from kompetanse import pseudonym
 
-ID_HASH_KEY = "id_hash_key"
+ID_HASH_KEY = pseudonym.LEGACY_SETTING  # a database from before issue 12 kept the key here
 
 _K1_WEIGHTS = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 SCHEME_2032_REMAINDERS = (0, 1, 2, 3)  # the remainders the 2032 scheme's first check digit may leave
@@ -194,8 +193,6 @@ def read_national_ids(column: pd.Series, key: bytes, as_of: date | None = None) 
 
 
 def hash_key(con: duckdb.DuckDBPyConnection) -> tuple[bytes, bool]:
-    """The secret key of the employee-id hash, and whether it still has to be saved."""
-    value = store.fetch_value(con, "select value from settings where key = $k", {"k": ID_HASH_KEY})
-    if value:
-        return str(value).encode("ascii"), False
-    return secrets.token_hex(32).encode("ascii"), True
+    """The secret key of the employee-id hash (kompetanse/pseudonym.py: outside the database file, created on
+    first use), and whether it still has to be saved in the database: never, it is saved where it lives."""
+    return pseudonym.id_key(con), False

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kompetanse.export.safe_cells import csv_cell
 from kompetanse.importer.check import FileResult
 from kompetanse.importer.fields import NATIONAL_ID, REFERENCE_HEADER
 from kompetanse.importer.parse import as_text, is_blank
@@ -75,4 +76,7 @@ def _identity(result: FileResult, bad: np.ndarray, present: set[str]) -> dict[st
 
 def write_rejected(parts: list[pd.DataFrame], path: Path) -> None:
     frame = pd.concat(parts, ignore_index=True).fillna("")
+    # The file is opened in a spreadsheet: a cell that could be a formula is neutralised (OWASP, CSV injection).
+    frame = frame.map(csv_cell)
+    frame.columns = [csv_cell(c) for c in frame.columns]
     frame.to_csv(path, sep=";", index=False, encoding="utf-8-sig")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "riktig-passord"
+CLI = f"kommandolinje ({getpass.getuser()})"  # the audit names the operating-system account that ran a command
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -68,8 +70,9 @@ def test_user_add_list_grant_remove(db):
     assert "kari" not in run("user", "list", "--db", str(db)).stdout
 
     actions = [(actor, action, scope) for actor, action, scope, _ in audit_rows(db)]
-    assert actions[:2] == [("kommandolinje", "bruker lagt til", "MB-L"), ("kommandolinje", "bruker lagt til", "alle")]
-    assert actions[2:] == [("kommandolinje", "tilgang gitt", "MB-L,MB-N"), ("kommandolinje", "bruker fjernet", "ingen")]
+    assert actions == [(CLI, "bruker lagt til", "MB-L"), (CLI, "bruker lagt til", "alle"),
+                       (CLI, "brukere vist", "alle"), (CLI, "tilgang gitt", "MB-L,MB-N"), (CLI, "brukere vist", "alle"),
+                       (CLI, "bruker fjernet", "ingen"), (CLI, "brukere vist", "alle")]
     assert not [row for row in audit_rows(db) if PASSWORD in " ".join(map(str, row))]
 
 
@@ -132,7 +135,14 @@ def test_export_as_user_carries_the_users_scope_and_is_logged(db, tmp_path):
     cells = {str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row if v}
     assert "MB-L" in " ".join(cells)
     assert not cells & {"MB-N", "ALM", "BB-L", "KAK", "HO", "SYK-A"}
-    assert audit_rows(db)[-1][:3] == ("kari", "eksport", "MB-L")
+    assert audit_rows(db)[-1][:3] == (f"{CLI} som kari", "eksport", "MB-L")  # who ran it, and as whom
+
+
+def test_metrics_is_logged_with_the_account_and_the_user_it_acted_as(db):
+    assert run("metrics", "--db", str(db), "--as-user", "kari", "--json").returncode == 0
+    assert audit_rows(db)[-1][:3] == (f"{CLI} som kari", "nøkkeltall", "MB-L")
+    assert run("metrics", "--db", str(db), "--by", "profession").returncode == 0
+    assert audit_rows(db)[-1][:3] == (CLI, "nøkkeltall", "alle")
 
 
 def test_import_and_activate_are_logged_without_personal_data(db, tmp_path):
@@ -147,6 +157,6 @@ def test_import_and_activate_are_logged_without_personal_data(db, tmp_path):
     activated = run("activate", own, "--db", str(db))
     assert activated.returncode == 0, activated.stderr
     logged = audit_rows(db)
-    assert [(a, b) for a, b, _, _ in logged[-2:]] == [("kommandolinje", "import"), ("kommandolinje", "aktivering")]
+    assert [(a, b) for a, b, _, _ in logged[-2:]] == [(CLI, "import"), (CLI, "aktivering")]
     text = " ".join(" ".join(map(str, row)) for row in logged)
     assert "900001" not in text and "01017010170" not in text and "ansatte.csv" not in text

@@ -106,7 +106,7 @@ def test_need_table_rounds_and_hides_small_counts():
 def test_exit_rate_edits():
     good = pd.DataFrame({"age_from": [0, 60], "age_to": [59, 200], "percent": [2.5, 40]})
     rows, errors = projection.validate_rates(good)
-    assert errors == [] and rows == [(0, 59, 0.025), (60, 200, 0.4)]
+    assert errors == [] and rows == [(0, 59, 0.025, None), (60, 200, 0.4, None)]
     for bad in (
         good.assign(percent=[2.5, 140]),
         good.assign(age_to=[60, 200]),  # 60 in two rows

@@ -276,7 +276,7 @@ def rates_for_editing(rates: pd.DataFrame) -> pd.DataFrame:
     """age_from, age_to, percent (0..100), source for the editor."""
     out = rates[["age_from", "age_to"]].copy()
     out["percent"] = (rates["yearly_rate"] * 100).round(2)
-    out["source"] = rates["source"] if "source" in rates else None
+    out["source"] = rates.get("source", None)
     return out
 
 

@@ -26,6 +26,7 @@ import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
 import duckdb
@@ -213,6 +214,57 @@ def project(
     frame["growth"] = frame["headcount_start"] * scenario.growth
     frame["need"] = frame[COMPONENTS].sum(axis=1)
     return frame[["profession", "year", "headcount_start", *COMPONENTS, "need"]]
+
+
+# --- Year 1 as a forecast (what the backtest compares with what happened) --------------------------
+
+FORECAST_PREFIX = "forecast"
+FORECAST_PARTS = ("retirements", "other_leavers", "headcount")
+
+
+def forecast_year_one(result: pd.DataFrame, growth: float) -> pd.DataFrame:
+    """Per profession: year 1's exits (retirements and other leavers; with exit rates, 62+ and under 62)
+    and the headcount expected a year on (everyone who leaves replaced, and the growth)."""
+    first = result[result["year"] == 1]
+    return pd.DataFrame({
+        "profession": first["profession"].astype(str).to_numpy(),
+        "retirements": (first["retirements"] + first["exits_62_plus"]).to_numpy(dtype=float),
+        "other_leavers": (first["other_leavers"] + first["exits_under_62"]).to_numpy(dtype=float),
+        "headcount": (first["headcount_start"] * (1 + growth)).to_numpy(dtype=float),
+    })
+
+
+def forecast(db: store.Db, scope: Scope, scenario: Scenario) -> pd.DataFrame:
+    """Year 1 of the projection made at `scope.as_of` with the scope's rules and the scenario."""
+    pop = population(db, scope)
+    if pop.empty:
+        return pd.DataFrame(columns=["profession", *FORECAST_PARTS])
+    result = project(pop, measured_turnover(db, scope), exit_rates(db), scenario)
+    return forecast_year_one(result, scenario.growth)
+
+
+def forecast_figures(db: store.Db, as_of: date) -> dict[str, float | None]:
+    """The whole organisation's forecast at `as_of` (default scenario) as a closed plan version keeps it:
+    "forecast|<group>|<part>" -> value."""
+    frame = forecast(db, Scope(as_of=as_of), Scenario())
+    return {
+        f"{FORECAST_PREFIX}|{profession}|{part}": float(value)
+        for profession, *values in frame[["profession", *FORECAST_PARTS]].itertuples(index=False)
+        for part, value in zip(FORECAST_PARTS, values, strict=True)
+    }
+
+
+def forecast_from_figures(figures: Mapping[str, float | None]) -> pd.DataFrame | None:
+    """The forecast a closed version kept (see forecast_figures); None when it kept none (an older version)."""
+    rows: dict[str, dict[str, float]] = {}
+    for key, value in figures.items():
+        parts = key.split("|")
+        if len(parts) == 3 and parts[0] == FORECAST_PREFIX and parts[2] in FORECAST_PARTS:
+            rows.setdefault(parts[1], {})[parts[2]] = float(value or 0.0)
+    if not rows:
+        return None
+    return pd.DataFrame([{"profession": p, **{part: v.get(part, 0.0) for part in FORECAST_PARTS}}
+                         for p, v in rows.items()])
 
 
 # --- What the page shows (rounded to whole persons, small groups hidden like counts) -------------

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kompetanse import access, audit, demo, history, metrics, settings, store, units, users
+from kompetanse import access, audit, demo, history, metrics, retirement, settings, store, units, users
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 # A running app holds the database only while it reads; a writer waits for it to let go.
@@ -121,6 +121,11 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         as_of = args.as_of or history.data_date(con) or date.today()
         min_cell = args.min_cell if args.min_cell is not None else settings.min_group_size(con)
         allowed = access.scope_units(units.tree(con), [], viewer)
+        if args.retirement_age is not None:
+            upper_age = retirement.highest_upper_age(retirement.upper_age_limits(con), as_of)
+            if problem := retirement.fixed_age_error(args.retirement_age, upper_age):
+                print(f"--retirement-age: {problem}", file=sys.stderr)
+                return EXIT_USAGE
         scope = metrics.Scope(as_of=as_of, units=allowed, retirement_age=args.retirement_age)
         result = metrics.report(con, scope, by=args.by, min_cell=min_cell)
     finally:

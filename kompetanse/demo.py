@@ -239,12 +239,15 @@ def _alm(b: _Builder) -> None:
     _internal_moves(b)
 
 
+MOVE_DATES = (date(2020, 3, 1), date(2021, 9, 1))
+
+
 def _internal_moves(b: _Builder) -> None:
     """Two people moved from Namsos biochemistry to the blood bank: a leaver for the unit only."""
     movers = [r for r in b.rows if r["unit_code"] == "BB-N" and r["end_date"] is None][:2]
-    for row in movers:
-        start = row["start_date"]
-        assert isinstance(start, date)
+    for row, moved_on in zip(movers, MOVE_DATES, strict=True):
+        # Inside the history (from December 2017), so the data's first end date is where the history begins.
+        row["start_date"] = start = moved_on
         b.add(
             employee_id=row["employee_id"], unit_code="MB-N", profession="bioingeniør",
             birth_date=row["birth_date"], gender=row["gender"], position_pct=100.0, employment_type="fast",

@@ -372,7 +372,8 @@ def past_upper_age_limit(db: store.Db, scope: Scope) -> pd.DataFrame:
     """Employments of persons active on d who have reached the upper age limit in force that day:
     employee_id, unit_code, profession (title), profession_group, age, upper_age. Counted in every
     figure as usual (already past the retirement age); listed so HR can follow them up."""
-    return store.run_query(db, "retirement_past_upper_age_limit", scope.params())
+    params = {key: value for key, value in scope.params().items() if key not in ("retirement_mode", "retirement_age")}
+    return store.run_query(db, "retirement_past_upper_age_limit", params)
 
 
 def past_limit_by_unit(db: store.Db, scope: Scope, k: int, unit_names: Mapping[str, str] | None = None) -> Suppressed:

@@ -55,11 +55,12 @@ person_scope as (
         age_at(min(birth_date), any_value(p.d)) as age,
         bool_or(active_d) as active_d,
         bool_or(active_d0) as active_d0,
-        coalesce(sum(position_pct) filter (where active_d), 0) / 100 as fte,
+        -- Percentages summed as decimals (exact, in any order); divided by 100 once, per scope.
+        coalesce(sum(position_pct) filter (where active_d), 0) as position_sum,
         bool_or(active_d and retired_by_1y) as retiring_1y,
         bool_or(active_d and retired_by_5y) as retiring_5y,
         bool_or(active_d and retired_by_10y) as retiring_10y,
-        coalesce(sum(position_pct) filter (where active_d and retired_by_5y), 0) / 100 as retiring_5y_fte,
+        coalesce(sum(position_pct) filter (where active_d and retired_by_5y), 0) as retiring_5y_position_sum,
         bool_or(active_d and past_upper_age_limit) as past_limit,
         bool_or(ended_in_window) as ended_in_window,
         arg_max(end_reason, end_date) filter (where ended_in_window) as last_end_reason
@@ -73,7 +74,7 @@ scope as (
         g_unit,
         g_profession,
         count(*) filter (where active_d) as headcount,
-        sum(fte) as fte,
+        sum(position_sum) / 100 as fte,
         avg(age) filter (where active_d) as mean_age,
         count(*) filter (where active_d and age < 20) as band_lt20,
         count(*) filter (where active_d and age between 20 and 29) as band_20_29,
@@ -86,7 +87,7 @@ scope as (
         count(*) filter (where retiring_1y) as retiring_within_1y,
         count(*) filter (where retiring_5y) as retiring_within_5y,
         count(*) filter (where retiring_10y) as retiring_within_10y,
-        sum(retiring_5y_fte) as retiring_within_5y_fte,
+        sum(retiring_5y_position_sum) / 100 as retiring_within_5y_fte,
         count(*) filter (where past_limit) as past_upper_age_limit,
         count(*) filter (where ended_in_window and not active_d) as leavers_12m,
         count(*) filter (where ended_in_window and not active_d and last_end_reason = 'pensjon')

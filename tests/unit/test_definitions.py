@@ -149,3 +149,11 @@ def test_by_profession_and_unit(tmp_path):
     assert frame.loc["A|lege", "headcount"] == 1
     assert frame.loc["total", "headcount"] == 3
     assert list(frame.loc[~frame["is_total"], "unit"]) == ["A", "A", "B"]
+
+
+def test_fte_is_the_exact_decimal_sum_of_the_percentages(tmp_path):
+    # 10.1 + 20.2 + 30.3 = 60.6 %: 0.606 FTE. As doubles the sum is 60.599999999999994.
+    con = database(tmp_path, [employment("a", position=10.1), employment("b", position=20.2),
+                              employment("c", position=30.3)])
+    assert total(con)["fte"] == 0.606
+    assert str(total(con)["retiring_within_5y_fte"]) == "0.0"

@@ -291,3 +291,38 @@ def test_few_leavers_in_a_large_scope_show_as_small_counts_and_true_zeros(tmp_pa
     assert list(table.values["Sluttårsak"]) == ["Pensjon", "Egen oppsigelse", "Intern overgang", "Annet",
                                                 turnover.TOTAL_LABEL]
     assert not table.hidden["Sluttårsak"].any()
+
+
+# --- The leaver window is [d - 1 year, d) (issue 14) -------------------------------------------------
+
+
+def test_a_leaver_on_d_is_still_employed_on_d_one_on_d_minus_a_year_leaves_one_on_d_plus_a_day_stays(tmp_path):
+    con = load(tmp_path, [
+        *stayers(6),
+        row("last-day-d", end=D, reason="egen_oppsigelse"),
+        row("last-day-a-year-before", end=date(2022, 12, 1), reason="pensjon"),
+        row("last-day-after-d", end=date(2023, 12, 2), reason="annet"),
+    ])
+    figures = metrics.compute(con, Scope(as_of=D), by=None).loc["total"]
+    # Only the one whose last day opened the window, 01.12.2022, left in [01.12.2022, 01.12.2023).
+    assert (figures["leavers_12m"], figures["leavers_12m_retirement"]) == (1, 1)
+    assert figures["headcount"] == 8  # the six, last-day-d and last-day-after-d
+    assert figures["turnover_12m"] == pytest.approx(1 / ((9 + 8) / 2))
+    assert turnover.leavers_by_reason_raw(con, Scope(as_of=D))["Pensjon"] == 1
+    at_d = point(con, Scope(as_of=D), D)
+    assert at_d["leavers_12m"] == 1
+    # A year later the leaver on 01.12.2023 counts (in the window that ends a year after d).
+    later = metrics.compute(con, Scope(as_of=date(2024, 12, 1)), by=None).loc["total"]
+    assert later["leavers_12m"] == 2  # last-day-d and last-day-after-d
+
+
+def test_the_trend_starts_at_the_first_month_with_a_whole_window_in_the_data(tmp_path):
+    # The data begins with the first end date, 15.03.2019: its month, March 2019. The first whole window
+    # [10.03.2019, 10.03.2020) ends on 10.03.2020 (points fall on the reference date's day, the 10th).
+    con = load(tmp_path, [*stayers(6), row("first-leaver", end=date(2019, 3, 15), reason="annet"),
+                          row("later", end=date(2020, 6, 30), reason="egen_oppsigelse")])
+    trend = turnover.trend(con, Scope(as_of=date(2021, 1, 10)), k=1)
+    points = list(trend.values["point"])
+    assert points[0] == date(2020, 3, 10) and points[-1] == date(2021, 1, 10) and len(points) == 11
+    assert turnover.trend_start_text(trend, None).startswith(
+        "Første punkt er 10.03.2020: den første måneden der hele 12-månedersperioden (10.03.2019–09.03.2020)")

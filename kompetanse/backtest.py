@@ -16,7 +16,7 @@ from datetime import date
 
 import pandas as pd
 
-from kompetanse import formatting, metrics, plan_versions, projection, store
+from kompetanse import formatting, metrics, plan_versions, projection, rules, store
 from kompetanse.metrics import Scope
 from kompetanse.suppression import Suppressed, SuppressionSpec, suppress
 
@@ -56,8 +56,8 @@ class Backtest:
         parts = (
             "Pensjonering og andre avganger er forventet for år 1 av framskrivingen"
             if self.method == "age" else
-            f"Med utgangsrater er «Pensjonering» avganger {projection.rules.PENSION_AGE} år og eldre og «Andre "
-            f"avganger» avganger under {projection.rules.PENSION_AGE} år, år 1 av framskrivingen"
+            f"Med utgangsrater er «Pensjonering» avganger {rules.PENSION_AGE} år og eldre og «Andre "
+            f"avganger» avganger under {rules.PENSION_AGE} år, år 1 av framskrivingen"
         )
         return (
             f"Prognosen er laget for {formatting.day(self.then)} ({self.source}). {parts}; faktisk er dem som "
@@ -76,11 +76,6 @@ def forecast_from_version(db: store.Db, then: date) -> tuple[pd.DataFrame, str] 
         if frame is not None:
             return frame, f"fra lukket plan {version.plan_year}"
     return None
-
-
-def forecast_now(db: store.Db, scope: Scope, scenario: projection.Scenario) -> pd.DataFrame:
-    """Year 1 of the projection made at `scope.as_of` (profession, retirements, other_leavers, headcount)."""
-    return projection.forecast(db, scope, scenario)
 
 
 def _default_view(scope: Scope, scenario: projection.Scenario) -> bool:
@@ -110,7 +105,7 @@ def compute(db: store.Db, scope: Scope, scenario: projection.Scenario, k: int) -
     if stored is not None:
         expected, source = stored
     else:
-        expected = forecast_now(db, then_scope, scenario)
+        expected = projection.forecast(db, then_scope, scenario)
         source = "beregnet nå med samme regler og scenario"
     actual = outcome(db, scope)
     table = comparison(expected, actual)

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kompetanse import access, audit, demo, history, metrics, settings, store, units, users
+from kompetanse import access, audit, demo, history, metrics, retirement, settings, store, units, users
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 # A running app holds the database only while it reads; a writer waits for it to let go.
@@ -216,6 +216,11 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         for problem in units.stored_problems(con):
             print(f"Merk: {problem}", file=sys.stderr)
         allowed = access.scope_units(tree, [], viewer)
+        if args.retirement_age is not None:
+            upper_age = retirement.highest_upper_age(retirement.upper_age_limits(con), as_of)
+            if problem := retirement.fixed_age_error(args.retirement_age, upper_age):
+                print(f"--retirement-age: {problem}", file=sys.stderr)
+                return EXIT_USAGE
         scope = metrics.Scope(as_of=as_of, units=allowed, retirement_age=args.retirement_age)
         result = metrics.report(con, scope, by=args.by, min_cell=min_cell)
     finally:

@@ -22,7 +22,7 @@ BAND_COLUMN_LABELS = dict(zip(BAND_COLUMNS, AGE_BAND_LABELS, strict=True))
 
 COUNT_COLUMNS = [
     "retiring_within_1y", "retiring_within_5y", "retiring_within_10y",
-    "leavers_12m", "leavers_12m_retirement",
+    "leavers_12m", "leavers_12m_retirement", "past_upper_age_limit",
 ]
 RATE_COLUMNS = ["mean_age", "share_60_plus", "turnover_12m", "turnover_12m_excl_retirement", "turnover_ks"]
 MEASURE_COLUMNS = ["fte", "fte_excluding_leave", "retiring_within_5y_fte"]
@@ -130,6 +130,7 @@ JSON_KEYS = [
     "headcount", "fte", "fte_excluding_leave", "mean_age", "age_bands", "share_60_plus",
     "retiring_within_1y", "retiring_within_5y", "retiring_within_10y", "retiring_within_5y_fte",
     "leavers_12m", "leavers_12m_retirement", "turnover_12m", "turnover_ks",
+    "past_upper_age_limit",  # active on d past the upper age limit (HR follows them up)
 ]
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kompetanse import costs, formatting, funding, goals, metrics, store
+from kompetanse import costs, formatting, funding, goals, metrics, projection, store
 from kompetanse.metrics import Scope
 from kompetanse.suppression import Suppressed, hidden_label, suppress
 
@@ -146,7 +146,8 @@ def close(
     `as_of`, with the time and who closed it ("ukjent" when nobody is signed in). A year is closed once."""
     current_goals = goals.lines(con)
     current_measures = costs.lines(con, None)
-    figures = key_figures_now(con, as_of)
+    # The projection's year 1 as it stands today: next year's backtest compares it with what happened.
+    figures = {**key_figures_now(con, as_of), **projection.forecast_figures(con, as_of)}
     return write(con, plan_year, as_of=as_of, goals_frame=current_goals, measures_frame=current_measures,
                  figures=figures, closed_by=closed_by, closed_at=closed_at)
 

@@ -256,8 +256,33 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def validate_rules(frame: pd.DataFrame) -> tuple[list[tuple[str, int, int]], list[str]]:
-    """The rows to store and the errors (Norwegian, one per problem); rows are only valid with no errors."""
+def highest_upper_age(limits: pd.DataFrame, from_day: date | None = None) -> int:
+    """The highest upper age limit in force on any day from `from_day` on (None: any day): no retirement
+    age above it can ever apply (DESIGN.md "upper age limit"). HIGHEST_AGE when the table is empty."""
+    if limits.empty:
+        return HIGHEST_AGE
+    ordered = limits.sort_values("valid_from")
+    starts = [pd.Timestamp(v).date() for v in ordered["valid_from"]]
+    ages = [int(a) for a in ordered["upper_age"]]
+    if from_day is None:
+        return max(ages)
+    in_force = [age for i, age in enumerate(ages) if i + 1 == len(starts) or starts[i + 1] > from_day]
+    return max(in_force)
+
+
+def fixed_age_error(age: int, upper_age: int) -> str | None:
+    """A Norwegian message when «Alder for alle» is above the upper age limit; None when it is allowed."""
+    if age > upper_age:
+        return (f"Alder for alle ({age}) er over den øvre aldersgrensen ({upper_age} år). "
+                f"Velg en alder på {upper_age} eller lavere.")
+    return None
+
+
+def validate_rules(
+    frame: pd.DataFrame, upper_age: int = HIGHEST_AGE
+) -> tuple[list[tuple[str, int, int]], list[str]]:
+    """The rows to store and the errors (Norwegian, one per problem); rows are only valid with no errors.
+    No age may be above the upper age limit (`upper_age`, the highest in the limit table)."""
     rows: list[tuple[str, int, int]] = []
     errors: list[str] = []
     seen: set[str] = set()
@@ -274,6 +299,8 @@ def validate_rules(frame: pd.DataFrame) -> tuple[list[tuple[str, int, int]], lis
         for value, name in ((earliest, "tidligste alder"), (expected, "forventet alder")):
             if value is None:
                 errors.append(f"{where}: {name} må være et helt tall fra {LOWEST_AGE} til {HIGHEST_AGE}.")
+            elif value > upper_age:
+                errors.append(f"{where}: {name} ({value}) er over den øvre aldersgrensen ({upper_age} år).")
         if earliest is not None and expected is not None:
             if earliest > expected:
                 errors.append(f"{where}: tidligste alder ({earliest}) er høyere enn forventet alder ({expected}).")
@@ -285,7 +312,7 @@ def validate_rules(frame: pd.DataFrame) -> tuple[list[tuple[str, int, int]], lis
 
 def save_rules(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> list[str]:
     """Validate and store the whole rule table in one transaction; on any error nothing changes."""
-    rows, errors = validate_rules(frame)
+    rows, errors = validate_rules(frame, highest_upper_age(upper_age_limits(con)))
     if errors:
         return errors
     store.save_rule_rows(con, "retirement_rules", rows)
@@ -326,5 +353,38 @@ def save_upper_age_limits(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -
     rows, errors = validate_upper_age_limits(frame)
     if errors:
         return errors
+    highest = max(age for _, age in rows)
+    above = rule_table(con).query("earliest_age > @highest or expected_age > @highest")
+    if not above.empty:
+        names = ", ".join(f"«{p}»" for p in above["profession"])
+        return [f"Pensjonsalderen for {names} er over den nye aldersgrensen ({highest} år); endre den først."]
     store.save_rule_rows(con, "upper_age_limits", rows)
     return []
+
+
+# --- Active past the upper age limit (for HR) -------------------------------------------------
+
+
+PAST_LIMIT_COLUMN = "Over aldersgrensen"
+
+
+def past_upper_age_limit(db: store.Db, scope: Scope) -> pd.DataFrame:
+    """Employments of persons active on d who have reached the upper age limit in force that day:
+    employee_id, unit_code, profession (title), profession_group, age, upper_age. Counted in every
+    figure as usual (already past the retirement age); listed so HR can follow them up."""
+    params = {key: value for key, value in scope.params().items() if key not in ("retirement_mode", "retirement_age")}
+    return store.run_query(db, "retirement_past_upper_age_limit", params)
+
+
+def past_limit_by_unit(db: store.Db, scope: Scope, k: int, unit_names: Mapping[str, str] | None = None) -> Suppressed:
+    """Persons active past the upper age limit per unit and in total, with the unit's headcount: 1..k-1
+    show "<k" (the headcount too where the unit is smaller than k), with complementary hiding."""
+    frame = metrics.compute(db, scope, by="unit")
+    rows = frame[frame["is_total"] | (frame["past_upper_age_limit"] > 0)]
+    names = unit_names or {}
+    labels = [TOTAL if t else names.get(u, u) for t, u in zip(rows["is_total"], rows["unit"], strict=True)]
+    table = pd.DataFrame({SIZE_COLUMN: rows["headcount"].to_numpy(),
+                          PAST_LIMIT_COLUMN: rows["past_upper_age_limit"].to_numpy()}, index=labels)
+    table.index.name = "Enhet"
+    spec = SuppressionSpec(size=SIZE_COLUMN, counts=[PAST_LIMIT_COLUMN], total_row=TOTAL)
+    return suppress(table, spec, k)

@@ -51,6 +51,10 @@ SPECIAL_AGE_LIMIT_PROFESSIONS = (
     "helsefagarbeider",
     "barnepleier",
     "renholder",
+    # Not in DESIGN.md's list, but covered by the same rules (KS/KLP's 65-year posts: pleie og omsorg;
+    # sykepleierpensjonsloven covers every subordinate nurse, the health nurse too).
+    "omsorgsarbeider",
+    "helsesykepleier",
 )
 # The 85-rule lets særaldersgrense staff go up to 3 years before the limit: 62 as well.
 DEFAULT_RETIREMENT_RULES: list[tuple[str, int, int]] = [("*", DEFAULT_EARLIEST_AGE, DEFAULT_EXPECTED_AGE)] + [
@@ -59,14 +63,62 @@ DEFAULT_RETIREMENT_RULES: list[tuple[str, int, int]] = [("*", DEFAULT_EARLIEST_A
 # Upper age limit in the public sector, dated: 70 before 2026-01-01, 72 from then.
 DEFAULT_UPPER_AGE_LIMITS: list[tuple[date, int]] = [(date(1900, 1, 1), 70), (date(2026, 1, 1), 72)]
 
-# Yearly exit rates by age (KS: about 5 % at 55-60, about 41 % at 65-67); editable table.
-DEFAULT_EXIT_RATES: list[tuple[int, int, float]] = [
-    (0, 54, 0.03),
-    (55, 60, 0.05),
-    (61, 64, 0.15),
-    (65, 67, 0.41),
-    (68, 200, 0.60),
+# Yearly exit rates by age, every leaver counted (retirements and the rest); an editable table whose
+# rows say where the figure comes from: KS publishes about 5 % at 55-60 and about 41 % at 65-67; the
+# other rows are assumptions the user should replace with their own figures.
+EXIT_RATE_SOURCE_KS = "KS"
+EXIT_RATE_SOURCE_ASSUMPTION = "antakelse"
+DEFAULT_EXIT_RATES: list[tuple[int, int, float, str]] = [
+    (0, 54, 0.03, EXIT_RATE_SOURCE_ASSUMPTION),
+    (55, 60, 0.05, EXIT_RATE_SOURCE_KS),
+    (61, 64, 0.15, EXIT_RATE_SOURCE_ASSUMPTION),
+    (65, 67, 0.41, EXIT_RATE_SOURCE_KS),
+    (68, 200, 0.60, EXIT_RATE_SOURCE_ASSUMPTION),
 ]
+# Exits from this age on count as pension-age exits ("62 år og eldre": AFP from 62) in the projection.
+PENSION_AGE = 62
+
+# Profession groups (DESIGN.md "Profession groups"): the rules apply to groups, not to the literal title.
+# (match kind, value, group): a title (compared case-, space- and accent-insensitively) or a STYRK-08
+# unit group (the first four digits of a-meldingen's yrkeskode). A title in the table decides before
+# the code (it is the more deliberate choice); a title that matches nothing is its own group.
+MATCH_TITLE = "tittel"
+MATCH_STYRK = "styrk"
+PROFESSION_GROUP_TITLES: dict[str, tuple[str, ...]] = {
+    "lege": ("lege", "overlege", "assistentlege", "lege i spesialisering", "lis", "lis-lege", "fastlege",
+             "sykehjemslege", "turnuslege", "legespesialist"),
+    "sykepleier": ("sykepleier", "offentlig godkjent sykepleier", "autorisert sykepleier"),
+    "spesialsykepleier": ("spesialsykepleier", "intensivsykepleier", "anestesisykepleier", "operasjonssykepleier",
+                          "barnesykepleier", "kreftsykepleier"),
+    "jordmor": ("jordmor", "jordmødre", "jordmorspesialist"),
+    "helsesykepleier": ("helsesykepleier", "helsesøster"),
+    "vernepleier": ("vernepleier",),
+    "bioingeniør": ("bioingeniør", "bioingenior"),
+    "fysioterapeut": ("fysioterapeut",),
+    "ergoterapeut": ("ergoterapeut",),
+    "helsefagarbeider": ("helsefagarbeider", "fagarbeider helse"),
+    "hjelpepleier": ("hjelpepleier",),
+    "omsorgsarbeider": ("omsorgsarbeider",),
+    "barnepleier": ("barnepleier",),
+    "assistent": ("assistent", "pleieassistent", "omsorgsassistent", "helsearbeider", "ufaglært", "miljøarbeider"),
+    "renholder": ("renholder", "renholdsoperatør", "renholdsarbeider"),
+    "merkantil": ("merkantil", "helsesekretær", "sekretær", "kontormedarbeider", "konsulent", "førstekonsulent",
+                  "legesekretær"),
+    "leder": ("leder", "avdelingsleder", "seksjonsleder", "enhetsleder", "avdelingssjef", "klinikksjef",
+              "klinikkleder", "kommunalsjef", "virksomhetsleder", "avdelingssykepleier", "fagleder"),
+}
+PROFESSION_GROUP_CODES: dict[str, str] = {
+    "2211": "lege", "2212": "lege",
+    "2221": "spesialsykepleier", "2222": "jordmor", "2223": "sykepleier", "2224": "vernepleier",
+    "2264": "fysioterapeut", "2267": "ergoterapeut", "3212": "bioingeniør",
+    "5321": "helsefagarbeider", "5329": "assistent",
+    "9111": "renholder", "9112": "renholder",
+    "4110": "merkantil", "3341": "merkantil", "3343": "merkantil",
+    "1342": "leder", "1343": "leder",
+}
+DEFAULT_PROFESSION_GROUPS: list[tuple[str, str, str]] = [
+    (MATCH_TITLE, title, group) for group, titles in PROFESSION_GROUP_TITLES.items() for title in titles
+] + [(MATCH_STYRK, code, group) for code, group in PROFESSION_GROUP_CODES.items()]
 
 DEFAULT_SETTINGS: dict[str, str] = {
     "min_group_size": "5",  # small-group suppression threshold k
@@ -76,6 +128,38 @@ DEFAULT_SETTINGS: dict[str, str] = {
     "open_access": "nei",  # "ja": everyone sees everything without signing in (the demo); never a fallback
     "oidc_identity_claim": "email",  # the OpenID Connect claim that must match a user's name
 }
+
+# The profession group of an employment (DESIGN.md "Profession groups"); the table is profession_groups.
+# Also created by the migration that adds the table (v_employments uses it, and a macro is bound when made).
+PROFESSION_GROUP_MACROS: list[str] = [
+    "create or replace macro profession_key(title) as strip_accents(lower(trim(title)))",
+    """create or replace macro profession_group(title, code) as coalesce(
+        (select min(g.profession_group) from profession_groups g
+         where g.match_kind = 'tittel' and profession_key(g.match_value) = profession_key(title)),
+        (select min(g.profession_group) from profession_groups g
+         where g.match_kind = 'styrk' and g.match_value = left(trim(code), 4)),
+        title)""",
+]
+# The upper age limit (dated): for each birth date in the data, the first day on or after d on which
+# the person has reached the limit in force that day (d itself when already past it). Periods run from
+# each row's valid_from to the next row's.
+UPPER_AGE_LIMIT_MACROS: list[str] = [
+    """create or replace macro upper_age_limit_dates(d) as table
+        with periods as (
+            select valid_from, upper_age,
+                coalesce(lead(valid_from) over (order by valid_from), date '9999-12-31') as valid_to
+            from upper_age_limits
+        ),
+        births as (select distinct birth_date from employments),
+        reached as (
+            select b.birth_date, p.valid_to,
+                greatest(date_reaching_age(b.birth_date, p.upper_age), p.valid_from, d::date) as reached_on
+            from births b cross join periods p
+        )
+        select birth_date, min(reached_on) as limit_date
+        from reached where reached_on < valid_to
+        group by birth_date""",
+]
 
 # Each macro is one rule of DESIGN.md's "Definitions".
 SQL_MACROS: list[str] = [
@@ -101,6 +185,16 @@ SQL_MACROS: list[str] = [
             default_expected) as
         coalesce(fixed_age, case when mode = 'earliest' then coalesce(earliest, default_earliest)
                                  else coalesce(expected, default_expected) end)""",
+    # The day a person first has `a` completed years (age_at's rule: a 29 February birthday comes on 1 March).
+    """create or replace macro date_reaching_age(birth, a) as
+        case when month(birth) = 2 and day(birth) = 29 and day((birth + to_years(a::integer))::date) <> 29
+             then (birth + to_years(a::integer))::date + 1 else (birth + to_years(a::integer))::date end""",
+    # Whether a person has reached retirement by day t: the chosen age, or the upper age limit
+    # (limit_date from upper_age_limit_dates) if that comes first (DESIGN.md "upper age limit").
+    """create or replace macro retired_by(birth, chosen_age, limit_date, t) as
+        age_at(birth, t) >= chosen_age or coalesce(limit_date <= t, false)""",
+    *PROFESSION_GROUP_MACROS,
+    *UPPER_AGE_LIMIT_MACROS,
     # Training cost of a measure (the ALM plan's lines: 450 x 15 x 1 x 40 = 270 000).
     """create or replace macro training_cost(hourly_rate, participants, hours, sessions, day_rate, days,
             course_fee, travel, other_cost) as

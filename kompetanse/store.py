@@ -297,6 +297,35 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    [
+        # Figures that follow the rules (issue 14). Profession groups: an editable table that maps titles
+        # and STYRK-08 codes to the groups the rules use; every query reads the group from v_employments.
+        """create table profession_groups (
+            match_kind varchar not null,
+            match_value varchar not null,
+            profession_group varchar not null,
+            primary key (match_kind, match_value))""",
+        *rules.PROFESSION_GROUP_MACROS,
+        """create or replace view v_employments as
+            select e.* exclude (import_id), profession_group(e.profession, e.profession_code) as profession_group
+            from employments e
+            join imports i on i.import_id = e.import_id and i.active and i.kind = 'personnel'""",
+        # Exact FTE: a percentage stored as a decimal sums to the same figure in any order.
+        "alter table employments alter position_pct set data type decimal(6, 2)",
+        # Where each exit rate comes from (KS or an assumption); rows as shipped get their source.
+        "alter table exit_rates add column source varchar",
+        """update exit_rates set source = case when age_from in (55, 65) then 'KS' else 'antakelse' end
+            where (age_from, age_to, yearly_rate) in (
+                (0, 54, 0.03), (55, 60, 0.05), (61, 64, 0.15), (65, 67, 0.41), (68, 200, 0.60))""",
+        # Groups with særaldersgrense 65 that the first defaults lacked (a rule table already filled).
+        """insert into retirement_rules
+            select g, 62, 65 from (values ('omsorgsarbeider'), ('helsesykepleier')) v(g)
+            where exists (select 1 from retirement_rules)
+              and not exists (select 1 from retirement_rules r where lower(r.profession) = g)""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -502,13 +531,16 @@ def ensure_defaults(con: duckdb.DuckDBPyConnection) -> None:
             replace_rule_rows(con, "upper_age_limits", rules.DEFAULT_UPPER_AGE_LIMITS)
         if not fetch_value(con, "select count(*) from exit_rates"):
             replace_rule_rows(con, "exit_rates", rules.DEFAULT_EXIT_RATES)
+        if not fetch_value(con, "select count(*) from profession_groups"):
+            replace_rule_rows(con, "profession_groups", rules.DEFAULT_PROFESSION_GROUPS)
 
 
 # The editable rule tables and their insert statements (names from here only, never from input).
 RULE_TABLES: dict[str, str] = {
     "retirement_rules": "insert into retirement_rules values (?, ?, ?)",
     "upper_age_limits": "insert into upper_age_limits values (?, ?)",
-    "exit_rates": "insert into exit_rates values (?, ?, ?)",
+    "exit_rates": "insert into exit_rates (age_from, age_to, yearly_rate, source) values (?, ?, ?, ?)",
+    "profession_groups": "insert into profession_groups values (?, ?, ?)",
 }
 
 

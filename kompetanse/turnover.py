@@ -191,6 +191,17 @@ def trend(db: store.Db, scope: Scope, k: int, since: date | None = None) -> Supp
     return suppress(trend_raw(db, scope, since), TREND_SPEC, k)
 
 
+def trend_start_text(trend_figures: Suppressed, since: date | None) -> str:
+    """From when the trend runs, and why there (the caption says it: a half-empty window would look like
+    low turnover)."""
+    first = min(trend_figures.values["point"])
+    window = f"{formatting.day(_years_before(first, 1))}–{formatting.day(first - pd.Timedelta(days=1))}"
+    if since is not None and first <= since:
+        return f"Første punkt er {formatting.day(first)} (den valgte perioden)."
+    return (f"Første punkt er {formatting.day(first)}: den første måneden der hele 12-månedersperioden "
+            f"({window}) ligger innenfor dataene, som begynner med de første registrerte sluttdatoene.")
+
+
 def trend_has_gaps(trend_figures: Suppressed) -> bool:
     return bool(trend_figures.hidden["turnover_12m"].any())
 

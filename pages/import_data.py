@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from kompetanse import audit, formatting, history, importer
+from kompetanse import audit, formatting, history, importer, professions
 from ui import auth, corrections, data, filters, import_columns
 
 viewer = filters.current().access  # the shared shell (sidebar, data snapshot) is in place
@@ -134,4 +134,28 @@ else:
             record = history.activate(data.connection(), row.import_id)
             data.data_changed()
             auth.log(viewer, audit.ACTIVATE, None, f"{record.kind}: import {record.import_id}")
+            st.rerun()
+
+st.subheader("Titler uten yrkesgruppe")
+unmapped = professions.unmapped_titles(data.runner())
+if unmapped.empty:
+    st.caption("Alle titler i personaldataene hører til en yrkesgruppe.")
+else:
+    st.caption("Disse titlene er ikke knyttet til en yrkesgruppe og regnes hver som sin egen gruppe (med "
+               "standardreglene for pensjonsalder). Skriv inn gruppen og lagre; hele tabellen redigeres under "
+               "Pensjon og rekruttering, «Regler og utgangsrater».")
+    assigned = st.data_editor(
+        unmapped.assign(profession_group=""), key="i_unmapped", hide_index=True,
+        disabled=["profession", "employments"], column_config={
+            "profession": "Tittel", "employments": "Arbeidsforhold",
+            "profession_group": st.column_config.TextColumn("Yrkesgruppe")},
+    )
+    if viewer.may("settings") and st.button("Lagre yrkesgrupper", key="i_unmapped_save"):
+        with data.busy() as con:
+            problems = professions.assign_titles(con, assigned)
+        if problems:
+            st.error("Ikke lagret:\n\n" + "\n".join(f"- {p}" for p in problems))
+        else:
+            data.data_changed()
+            auth.log(viewer, audit.SETTINGS, None, "yrkesgrupper lagret")
             st.rerun()

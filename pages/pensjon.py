@@ -3,7 +3,7 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from kompetanse import audit, formatting, projection, retirement, settings, store
+from kompetanse import audit, backtest, formatting, professions, projection, retirement, settings, store
 from kompetanse.suppression import explain, hidden_label
 from ui import auth, data, filters, render
 
@@ -17,6 +17,7 @@ st.caption(chosen.description)
 if message := st.session_state.pop("p_flash", None):
     st.success(message)
 
+upper_age = retirement.highest_upper_age(retirement.upper_age_limits(db), chosen.scope.as_of)
 choice_column, age_column = st.columns([3, 1])
 choice = choice_column.radio(
     "Pensjonsalder", list(retirement.CHOICE_LABELS), format_func=retirement.CHOICE_LABELS.get, horizontal=True,
@@ -24,9 +25,13 @@ choice = choice_column.radio(
     help="Forventet og tidligste alder per yrkesgruppe står i regeltabellen under «Regler og utgangsrater».",
 )
 fixed_age = age_column.number_input(
-    "Alder for alle", min_value=retirement.LOWEST_AGE, max_value=retirement.HIGHEST_AGE, value=67, step=1,
+    "Alder for alle", min_value=retirement.LOWEST_AGE, max_value=upper_age, value=min(67, upper_age), step=1,
     key="p_age", disabled=choice != "fixed",
+    help=f"Høyst den øvre aldersgrensen ({upper_age} år): ingen kan stå lenger enn den.",
 )
+if choice == "fixed" and (age_problem := retirement.fixed_age_error(int(fixed_age), upper_age)):
+    st.error(age_problem)
+    st.stop()
 scope = retirement.with_choice(chosen.scope, choice, int(fixed_age))
 
 tab_years, tab_map, tab_need, tab_rules = st.tabs(
@@ -73,8 +78,22 @@ with tab_years:
             f"År 1 er {retirement.year_span(scope.as_of, 1)}, år 10 er {retirement.year_span(scope.as_of, 10)}. "
             "«Allerede over pensjonsalder» er aktive som har nådd alderen på referansedatoen. "
             "Disse og år 1–5 er til sammen de som når pensjonsalder innen 5 år (som på Oversikt). "
+            "Ingen regnes lenger enn den øvre aldersgrensen (den som gjelder den dagen de når den). "
             "Årsverk summerer stillingsprosent / 100."
         )
+        past_limit = retirement.past_limit_by_unit(db, scope, k, chosen.unit_names)
+        if past_limit.values.loc[retirement.TOTAL, retirement.PAST_LIMIT_COLUMN] != 0:
+            st.markdown("**Aktive over den øvre aldersgrensen**")
+            st.caption("De er med i tallene over (allerede over pensjonsalder), men skulle etter regelen ha "
+                       "fratrådt. HR bør følge dem opp.")
+            st.dataframe(render.styled(past_limit, {c: formatting.number for c in past_limit.values.columns}),
+                         width="stretch")
+            render.hidden_note(past_limit)
+            if chosen.access.may("settings"):
+                st.dataframe(retirement.past_upper_age_limit(db, scope), hide_index=True, key="p_past_limit_list",
+                             column_config={"employee_id": "Ansattnr", "unit_code": "Enhet", "profession": "Tittel",
+                                            "profession_group": "Yrkesgruppe", "age": "Alder",
+                                            "upper_age": "Aldersgrense"})
 
 with tab_map:
     st.subheader("Andel som når pensjonsalder innen 5 år")
@@ -146,17 +165,28 @@ with tab_need:
             render.styled(need, {c: formatting.number for c in need.values.columns}), width="stretch",
         )
         st.markdown("**Behovet fordelt på årsak (hele utvalget)**")
-        parts = projection.components_table(result, k)
+        parts = projection.components_table(result, k, method)
         st.dataframe(
             render.styled(parts, {c: formatting.number for c in parts.values.columns}), width="stretch",
         )
         render.hidden_note(need)
         st.caption(
-            "Behov = forventet pensjonering + annen turnover × bemanning + vekst × bemanning. "
-            "Tallene er forventede verdier avrundet til hele personer, så summene kan avvike litt. "
-            "Alle som slutter antas erstattet; pensjonering regnes for dagens ansatte, "
-            "og de som alt har passert pensjonsalderen, regnes med i år 1."
+            ("Behov = forventet pensjonering + annen turnover × bemanning + vekst × bemanning. "
+             if method == "age" else
+             "Behov = avganger etter alder (utgangsratene teller alle som slutter, også pensjonering, så det "
+             "legges ingen turnover til) + vekst × bemanning. ")
+            + "Tallene er forventede verdier avrundet til hele personer, så summene kan avvike litt. "
+            "Alle som slutter antas erstattet; avganger regnes for dagens ansatte, de som alt har passert "
+            "pensjonsalderen, regnes med i år 1, og alle går senest ved den øvre aldersgrensen."
         )
+        st.subheader("Fjorårets prognose mot det som skjedde")
+        check = backtest.compute(db, scope, scenario, k)
+        if check.empty:
+            render.empty("Ingen ansatte i utvalget for ett år siden eller nå.")
+        else:
+            st.dataframe(render.styled(check.table, backtest.formats()), width="stretch", key="p_backtest")
+            render.hidden_note(check.table)
+            st.caption(check.caption)
 
 
 def _save(saver, frame, version_key: str, done: str, what: str) -> None:  # type: ignore[no-untyped-def]
@@ -191,6 +221,12 @@ def _reset(resetter, version_key: str, done: str, what: str) -> None:  # type: i
 
 
 AGE_COLUMN = {"min_value": retirement.LOWEST_AGE, "max_value": retirement.HIGHEST_AGE, "step": 1, "format": "%d"}
+RULE_AGE_COLUMN = {**AGE_COLUMN, "max_value": retirement.highest_upper_age(retirement.upper_age_limits(db))}
+GROUP_COLUMNS = {
+    "match_kind": st.column_config.SelectboxColumn("Type", options=professions.KIND_CHOICES, required=True),
+    "match_value": st.column_config.TextColumn("Tittel eller kode", required=True),
+    "profession_group": st.column_config.TextColumn("Yrkesgruppe", required=True),
+}
 
 with tab_rules:
     if not chosen.access.may("settings"):  # leaders see the rules; HR and admin change them
@@ -204,12 +240,18 @@ with tab_rules:
             "upper_age": "Aldersgrense"})
         st.subheader("Utgangsrater etter alder")
         st.dataframe(projection.rates_for_editing(projection.exit_rates(db)), hide_index=True, key="p_rates_view",
-                     column_config={"age_from": "Alder fra", "age_to": "Alder til", "percent": "Utgang per år (%)"})
+                     column_config={"age_from": "Alder fra", "age_to": "Alder til", "percent": "Utgang per år (%)",
+                                    "source": "Kilde"})
+        st.subheader("Yrkesgrupper: titler og koder")
+        st.dataframe(professions.for_editing(professions.group_table(db)), hide_index=True, key="p_groups_view",
+                     column_config={"match_kind": "Type", "match_value": "Tittel eller kode",
+                                    "profession_group": "Yrkesgruppe"})
     else:
         st.subheader("Pensjonsalder per yrkesgruppe")
         st.caption(
             "Raden «*» gjelder alle yrkesgrupper som ikke står i tabellen og kan ikke fjernes. "
-            f"Alder er hele år fra {retirement.LOWEST_AGE} til {retirement.HIGHEST_AGE}; tidligste alder kan ikke være "
+            f"Alder er hele år fra {retirement.LOWEST_AGE} til den øvre aldersgrensen "
+            f"({RULE_AGE_COLUMN['max_value']}); tidligste alder kan ikke være "
             "høyere enn forventet alder. Særaldersgrense (65) gjelder blant annet sykepleier, jordmor og "
             "helsefagarbeider; alle kan gå av fra 62 med AFP."
         )
@@ -218,8 +260,8 @@ with tab_rules:
             retirement.rule_table(db), key=f"p_rules_editor_{rules_version}", num_rows="dynamic", hide_index=True,
             column_config={
                 "profession": st.column_config.TextColumn("Yrkesgruppe", required=True),
-                "earliest_age": st.column_config.NumberColumn("Tidligste alder", required=True, **AGE_COLUMN),
-                "expected_age": st.column_config.NumberColumn("Forventet alder", required=True, **AGE_COLUMN),
+                "earliest_age": st.column_config.NumberColumn("Tidligste alder", required=True, **RULE_AGE_COLUMN),
+                "expected_age": st.column_config.NumberColumn("Forventet alder", required=True, **RULE_AGE_COLUMN),
             },
         )
         save_col, reset_col = st.columns(2)
@@ -246,8 +288,10 @@ with tab_rules:
 
         st.subheader("Utgangsrater etter alder")
         st.caption(
-            "Andelen i hver aldersgruppe som slutter i løpet av et år (KS: om lag 5 % ved 55–60 år og 41 % ved "
-            "65–67 år). Brukes av metoden «Utgangsrater etter alder» i rekrutteringsbehovet."
+            "Andelen i hver aldersgruppe som slutter i løpet av et år, av alle grunner (KS: om lag 5 % ved 55–60 år "
+            "og 41 % ved 65–67 år; de andre radene er antakelser: bytt dem ut med egne tall og skriv kilden). "
+            "Brukes av metoden «Utgangsrater etter alder» i rekrutteringsbehovet, i stedet for både pensjonsalder "
+            "og turnover."
         )
         rates_version = st.session_state.get("p_rates_version", 0)
         edited_rates = st.data_editor(
@@ -260,6 +304,7 @@ with tab_rules:
                                                         step=1, format="%d", required=True),
                 "percent": st.column_config.NumberColumn("Utgang per år (%)", min_value=0.0, max_value=100.0,
                                                          required=True),
+                "source": st.column_config.TextColumn("Kilde", help="KS, antakelse eller egen kilde."),
             },
         )
         rates_save, rates_reset = st.columns(2)
@@ -268,3 +313,22 @@ with tab_rules:
         if rates_reset.button("Tilbakestill utgangsrater", key="p_rates_reset"):
             _reset(projection.reset_rates, "p_rates_version", "Utgangsratene er tilbakestilt til standard.",
                    "utgangsrater")
+
+        st.subheader("Yrkesgrupper: titler og koder")
+        st.caption(
+            "Reglene gjelder yrkesgrupper, ikke titlene i eksporten: en tittel (store og små bokstaver, mellomrom "
+            "og aksenter spiller ingen rolle) eller en STYRK-08-kode (de fire første sifrene i a-meldingens "
+            "yrkeskode) gir gruppen. Tittelen avgjør før koden. En tittel som ikke står her, er sin egen gruppe."
+        )
+        groups_version = st.session_state.get("p_groups_version", 0)
+        edited_groups = st.data_editor(
+            professions.for_editing(professions.group_table(db)), key=f"p_groups_editor_{groups_version}",
+            num_rows="dynamic", hide_index=True, column_config=GROUP_COLUMNS,
+        )
+        groups_save, groups_reset = st.columns(2)
+        if groups_save.button("Lagre yrkesgrupper", key="p_groups_save"):
+            _save(professions.save_groups, edited_groups, "p_groups_version", "Yrkesgruppene er lagret.",
+                  "yrkesgrupper")
+        if groups_reset.button("Tilbakestill yrkesgrupper", key="p_groups_reset"):
+            _reset(professions.reset_groups, "p_groups_version", "Yrkesgruppene er tilbakestilt til standard.",
+                   "yrkesgrupper")

@@ -53,7 +53,7 @@ else:
     st.caption(
         "Hvert punkt gjelder de 12 månedene som slutter på datoen, én gang per måned tilbake i tid. "
         "Turnover = sluttede / gjennomsnittlig antall ansatte; KS-turnover = andel av dem som var ansatt "
-        "ett år før, som ikke lenger er ansatt."
+        "ett år før, som ikke lenger er ansatt. " + turnover.trend_start_text(trend, since)
     )
     if turnover.trend_has_gaps(trend):
         st.caption(f"Punkter der utvalget hadde færre enn {k} ansatte, er utelatt (brudd i linjen) "

@@ -9,7 +9,7 @@ with person as (
             then min(upper(trim(e.gender))) end as gender
     from v_employments e
     where is_active(e.start_date, e.end_date, $as_of::date)
-      and in_scope(e.unit_code, e.profession, e.employment_type, $units::varchar[],
+      and in_scope(e.unit_code, e.profession_group, e.employment_type, $units::varchar[],
           $professions::varchar[], $employment_types::varchar[])
     group by e.employee_id
 )

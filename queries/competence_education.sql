@@ -5,7 +5,7 @@ with emp as (
     select e.unit_code, e.employee_id, e.start_date, coalesce(e.education_level, 'Ukjent') as education_level
     from v_employments e
     where is_active(e.start_date, e.end_date, $as_of::date)
-      and in_scope(e.unit_code, e.profession, e.employment_type, $units::varchar[],
+      and in_scope(e.unit_code, e.profession_group, e.employment_type, $units::varchar[],
           $professions::varchar[], $employment_types::varchar[])
 ),
 staff as (

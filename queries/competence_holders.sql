@@ -1,8 +1,9 @@
 -- The holders of each unit's required competences as of $as_of, one row per unit, competence and
 -- person (active in the unit, within the scope's filters, holding it valid that day), with the
--- number of holders in the unit and whether the person retires within 5 years. Retirement: age at
--- ($as_of + 5 years) >= the chosen age (queries/metrics.sql's rule: retirement_rules joined on
--- lower(profession), '*' the default; $retirement_mode expected|earliest; $retirement_age overrides).
+-- number of holders in the unit and whether the person retires within 5 years. Retirement: the chosen
+-- age or the upper age limit reached by $as_of + 5 years (queries/metrics.sql's rule: retirement_rules
+-- joined on lower(profession group), '*' the default; $retirement_mode expected|earliest;
+-- $retirement_age overrides).
 with default_rule as (
     select earliest_age, expected_age from retirement_rules where profession = '*'
 ),
@@ -11,15 +12,16 @@ staff as (
         e.unit_code,
         e.employee_id,
         bool_or(
-            age_at(e.birth_date, ($as_of::date + interval 5 year)::date) >= chosen_retirement_age($retirement_age::integer, $retirement_mode, r.earliest_age, r.expected_age,
-                dr.earliest_age, dr.expected_age
-            )
+            retired_by(e.birth_date, chosen_retirement_age($retirement_age::integer, $retirement_mode,
+                r.earliest_age, r.expected_age, dr.earliest_age, dr.expected_age
+            ), l.limit_date, ($as_of::date + interval 5 year)::date)
         ) as retiring_5y
     from v_employments e
     cross join default_rule dr
-    left join retirement_rules r on lower(r.profession) = lower(e.profession)
+    left join retirement_rules r on lower(r.profession) = lower(e.profession_group)
+    left join upper_age_limit_dates($as_of::date) l on l.birth_date = e.birth_date
     where is_active(e.start_date, e.end_date, $as_of::date)
-      and in_scope(e.unit_code, e.profession, e.employment_type, $units::varchar[],
+      and in_scope(e.unit_code, e.profession_group, e.employment_type, $units::varchar[],
           $professions::varchar[], $employment_types::varchar[])
     group by e.unit_code, e.employee_id
 ),

@@ -1,17 +1,36 @@
 -- Key figures per scope as of $as_of: headcount, FTE, ages, retirement, turnover.
 -- Scopes: unit and/or profession (switched by $by_unit / $by_profession) plus the total (level 1).
--- Persons are counted once per scope; FTE sums employments (DESIGN.md "Definitions").
+-- Persons are counted once per scope; FTE sums employments (DESIGN.md "Definitions"). Professions are
+-- profession groups (v_employments.profession_group); retirement is capped by the upper age limit.
 with params as (
     select $as_of::date as d, ($as_of::date - interval 1 year)::date as d0
 ),
 default_rule as (
     select earliest_age, expected_age from retirement_rules where profession = '*'
 ),
+staff as (
+    select
+        e.*,
+        chosen_retirement_age($retirement_age::integer, $retirement_mode, r.earliest_age, r.expected_age,
+            dr.earliest_age, dr.expected_age
+        ) as retirement_age,
+        l.limit_date
+    from v_employments e
+    cross join params p
+    cross join default_rule dr
+    left join retirement_rules r on lower(r.profession) = lower(e.profession_group)
+    left join upper_age_limit_dates($as_of::date) l on l.birth_date = e.birth_date
+    -- Only employments that can count: begun by d and not ended before d - 1 year (the rest are
+    -- neither active at d or a year before nor ended inside the window).
+    where e.start_date <= p.d and (e.end_date is null or e.end_date >= p.d0)
+      and in_scope(e.unit_code, e.profession_group, e.employment_type, $units::varchar[],
+          $professions::varchar[], $employment_types::varchar[])
+),
 emp as (
     select
         e.employee_id,
         case when $by_unit then e.unit_code end as g_unit,
-        case when $by_profession then e.profession end as g_profession,
+        case when $by_profession then e.profession_group end as g_profession,
         e.birth_date,
         e.position_pct,
         -- DESIGN.md "FTE": avtalte årsverk ekskl. permisjon subtract the leave in force on d (a share of the position).
@@ -22,22 +41,14 @@ emp as (
         e.end_reason,
         is_active(e.start_date, e.end_date, p.d) as active_d,
         is_active(e.start_date, e.end_date, p.d0) as active_d0,
-        e.end_date > p.d0 and e.end_date <= p.d as ended_in_window,
-        chosen_retirement_age($retirement_age::integer, $retirement_mode, r.earliest_age, r.expected_age,
-            dr.earliest_age, dr.expected_age
-        ) as retirement_age,
-        age_at(e.birth_date, (p.d + interval 1 year)::date) as age_in_1y,
-        age_at(e.birth_date, (p.d + interval 5 year)::date) as age_in_5y,
-        age_at(e.birth_date, (p.d + interval 10 year)::date) as age_in_10y
-    from v_employments e
+        -- The leaver window is [d - 1 year, d): a last working day on d is still active on d.
+        e.end_date >= p.d0 and e.end_date < p.d as ended_in_window,
+        retired_by(e.birth_date, e.retirement_age, e.limit_date, (p.d + interval 1 year)::date) as retired_by_1y,
+        retired_by(e.birth_date, e.retirement_age, e.limit_date, (p.d + interval 5 year)::date) as retired_by_5y,
+        retired_by(e.birth_date, e.retirement_age, e.limit_date, (p.d + interval 10 year)::date) as retired_by_10y,
+        coalesce(e.limit_date <= p.d, false) as past_upper_age_limit
+    from staff e
     cross join params p
-    cross join default_rule dr
-    left join retirement_rules r on lower(r.profession) = lower(e.profession)
-    -- Only employments that can count: begun by d and not ended before d - 1 year (the rest are
-    -- neither active at d or a year before nor ended inside the window).
-    where e.start_date <= p.d and (e.end_date is null or e.end_date >= p.d0)
-      and in_scope(e.unit_code, e.profession, e.employment_type, $units::varchar[],
-          $professions::varchar[], $employment_types::varchar[])
 ),
 person_scope as (
     select
@@ -48,13 +59,14 @@ person_scope as (
         age_at(min(birth_date), any_value(p.d)) as age,
         bool_or(active_d) as active_d,
         bool_or(active_d0) as active_d0,
-        coalesce(sum(position_pct) filter (where active_d), 0) / 100 as fte,
-        coalesce(sum(position_pct_at_work) filter (where active_d), 0) / 100 as fte_excluding_leave,
-        bool_or(active_d and age_in_1y >= retirement_age) as retiring_1y,
-        bool_or(active_d and age_in_5y >= retirement_age) as retiring_5y,
-        bool_or(active_d and age_in_10y >= retirement_age) as retiring_10y,
-        coalesce(sum(position_pct) filter (where active_d and age_in_5y >= retirement_age), 0) / 100
-            as retiring_5y_fte,
+        -- Percentages summed as decimals (exact, in any order); divided by 100 once, per scope.
+        coalesce(sum(position_pct) filter (where active_d), 0) as position_sum,
+        coalesce(sum(position_pct_at_work) filter (where active_d), 0) as position_at_work_sum,
+        bool_or(active_d and retired_by_1y) as retiring_1y,
+        bool_or(active_d and retired_by_5y) as retiring_5y,
+        bool_or(active_d and retired_by_10y) as retiring_10y,
+        coalesce(sum(position_pct) filter (where active_d and retired_by_5y), 0) as retiring_5y_position_sum,
+        bool_or(active_d and past_upper_age_limit) as past_limit,
         bool_or(ended_in_window) as ended_in_window,
         arg_max(end_reason, end_date) filter (where ended_in_window) as last_end_reason
     from emp
@@ -67,8 +79,8 @@ scope as (
         g_unit,
         g_profession,
         count(*) filter (where active_d) as headcount,
-        sum(fte) as fte,
-        sum(fte_excluding_leave) as fte_excluding_leave,
+        sum(position_sum) / 100 as fte,
+        sum(position_at_work_sum) / 100 as fte_excluding_leave,
         avg(age) filter (where active_d) as mean_age,
         count(*) filter (where active_d and age < 20) as band_lt20,
         count(*) filter (where active_d and age between 20 and 29) as band_20_29,
@@ -81,7 +93,8 @@ scope as (
         count(*) filter (where retiring_1y) as retiring_within_1y,
         count(*) filter (where retiring_5y) as retiring_within_5y,
         count(*) filter (where retiring_10y) as retiring_within_10y,
-        sum(retiring_5y_fte) as retiring_within_5y_fte,
+        sum(retiring_5y_position_sum) / 100 as retiring_within_5y_fte,
+        count(*) filter (where past_limit) as past_upper_age_limit,
         count(*) filter (where ended_in_window and not active_d) as leavers_12m,
         count(*) filter (where ended_in_window and not active_d and last_end_reason = 'pensjon')
             as leavers_12m_retirement,

@@ -1,7 +1,8 @@
 -- Persons and FTE reaching the retirement age in each of the next 10 years, per profession and in total.
 -- Year n (1..10) = the 12 months (d + (n-1) years, d + n years]: active at d, age at d + n years >= the
 -- chosen age and age at d + (n-1) years below it. Year 0 = already at or past the age at d.
--- The retirement age and the scope filter are those of metrics.sql (DESIGN.md "Retirement").
+-- The retirement age, its cap by the upper age limit and the scope filter are those of metrics.sql
+-- (DESIGN.md "Retirement"): nobody is placed past the limit. Professions are profession groups.
 with params as (
     select $as_of::date as d
 ),
@@ -11,20 +12,21 @@ default_rule as (
 emp as (
     select
         e.employee_id,
-        e.profession,
+        e.profession_group as profession,
         e.position_pct,
         list_min([
             n for n in range(0, 11)
-            if age_at(e.birth_date, (p.d + to_years(n::integer))::date) >= chosen_retirement_age(
+            if retired_by(e.birth_date, chosen_retirement_age(
                 $retirement_age::integer, $retirement_mode, r.earliest_age, r.expected_age,
-                dr.earliest_age, dr.expected_age)
+                dr.earliest_age, dr.expected_age), l.limit_date, (p.d + to_years(n::integer))::date)
         ]) as first_year
     from v_employments e
     cross join params p
     cross join default_rule dr
-    left join retirement_rules r on lower(r.profession) = lower(e.profession)
+    left join retirement_rules r on lower(r.profession) = lower(e.profession_group)
+    left join upper_age_limit_dates($as_of::date) l on l.birth_date = e.birth_date
     where is_active(e.start_date, e.end_date, p.d)
-      and in_scope(e.unit_code, e.profession, e.employment_type, $units::varchar[],
+      and in_scope(e.unit_code, e.profession_group, e.employment_type, $units::varchar[],
           $professions::varchar[], $employment_types::varchar[])
 ),
 -- A person counts once per group, in the first year any of their employments reaches the age.

@@ -1,25 +1,24 @@
 -- 12-month rolling turnover for one scope: one point per month going back from $as_of (the same
--- day of the month; DuckDB clamps 31 -> 28/29/30) to the first recorded end date in the scope (before
--- it the data holds no leavers, so a 0 % there would be an artefact; without any end date: the earliest
--- start plus 12 months), or to $since when that is later. Each point p is evaluated exactly as metrics.sql's
+-- day of the month; DuckDB clamps 31 -> 28/29/30) to the first point whose whole 12-month window lies
+-- inside the data, or to $since when that is later. The data begins on the first day of the month of the
+-- first recorded end date in the scope (before it the data holds no leavers, so a window reaching back
+-- there would be half empty; without any end date: the month of the earliest start). Each point p is evaluated exactly as metrics.sql's
 -- total row with $as_of = p (person level; keep the two in step: tests compare the last point).
 with emp as (
     select e.employee_id, e.start_date, e.end_date, e.end_reason
     from v_employments e
-    where in_scope(e.unit_code, e.profession, e.employment_type, $units::varchar[],
+    where in_scope(e.unit_code, e.profession_group, e.employment_type, $units::varchar[],
         $professions::varchar[], $employment_types::varchar[])
 ),
 bounds as (
     select
         $as_of::date as d,
-        greatest(
-            coalesce(min(end_date), (min(start_date) + interval 12 month)::date),
-            coalesce($since::date, date '0001-01-01')
-        ) as first_point
+        (date_trunc('month', coalesce(min(end_date), min(start_date))) + interval 12 month)::date as data_full_year,
+        greatest(data_full_year, coalesce($since::date, date '0001-01-01')) as first_point
     from emp
 ),
 offsets as (
-    select d, first_point, unnest(range(0, datediff('month', first_point, d) + 1)) as i
+    select d, first_point, data_full_year, unnest(range(0, datediff('month', first_point, d) + 1)) as i
     from bounds
     where first_point <= d
 ),
@@ -30,7 +29,7 @@ points as (
     from offsets
     where (d - to_months(i::integer))::date >= first_point
 ),
--- Only employments that can matter at p: active at p0 or p, or ended in (p0, p].
+-- Only employments that can matter at p: active at p0 or p, or ended in [p0, p).
 rows_at as (
     select
         pt.p,
@@ -39,7 +38,7 @@ rows_at as (
         e.end_reason,
         is_active(e.start_date, e.end_date, pt.p) as active_d,
         is_active(e.start_date, e.end_date, pt.p0) as active_d0,
-        e.end_date > pt.p0 and e.end_date <= pt.p as ended_in_window
+        e.end_date >= pt.p0 and e.end_date < pt.p as ended_in_window
     from points pt
     join emp e on e.start_date <= pt.p and coalesce(e.end_date, date '9999-12-31') >= pt.p0
 ),

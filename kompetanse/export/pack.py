@@ -23,6 +23,7 @@ import pandas as pd
 from kompetanse import (
     access,
     ages,
+    backtest,
     competence,
     costs,
     formatting,
@@ -241,6 +242,7 @@ class Pack:
     cost_totals: tuple[KeyFigure, ...] = ()
     charts: dict[str, Chart] = field(default_factory=dict)
     plan: PlanTables | None = None  # goals, placements, funding, the year-over-year comparison (plan_pack.py)
+    backtest: Table | None = None  # last year's forecast beside what happened (None: nobody then or now)
 
 
 # --- Queries once per pack ---------------------------------------------------------------------
@@ -445,6 +447,25 @@ def _retirement_tables(db: store.Db, scope: Scope, k: int) -> tuple[Table, Table
          "siste 12 måneder) × ansatte + vekst (0 %). Forventede verdier, avrundet til hele personer.",),
     )
     return per_year, need
+
+
+def _backtest_table(db: store.Db, scope: Scope, k: int) -> Table | None:
+    """Last year's forecast (the default scenario, as the need table) beside what happened since."""
+    check = backtest.compute(db, scope, projection.Scenario(), k)
+    if check.empty:
+        return None
+    rows = list(check.table.values.index)
+    keys = [TOTAL if r == backtest.TOTAL else r for r in rows]
+    kinds: dict[str, Kind] = {backtest.SIZE_COLUMN: "persons"}
+    for _, label in backtest.PARTS:
+        kinds[backtest.column(label, backtest.FORECAST)] = "decimal"
+        kinds[backtest.column(label, backtest.ACTUAL)] = "persons"
+        kinds[backtest.column(label, backtest.DIFFERENCE)] = "decimal"
+    return _table(
+        "backtest", f"Prognosen for {formatting.day(check.then)} mot det som skjedde, per yrkesgruppe",
+        _rekey(check.table, keys), keys, {c: (c, kind) for c, kind in kinds.items()}, _profession_labels(keys),
+        (check.caption,),
+    )
 
 
 def _rekey(source: Suppressed, keys: Sequence[Hashable]) -> Suppressed:
@@ -728,6 +749,7 @@ def gather(
     age_bands, pyramid = _age_tables(memo, scope, k)
     step("Pensjon og erstatningsbehov")
     per_year, need = _retirement_tables(memo, scope, k)
+    forecast_check = _backtest_table(memo, scope, k)
     step("Kompetanse")
     coverage = _coverage_table(memo, scope, k, per_unit, order, names)
     step("Tiltak og kostnader")
@@ -751,7 +773,7 @@ def gather(
         meta=meta, key_figures=key_figures, age_bands=age_bands, pyramid=pyramid,
         retirements_per_year=per_year, need=need, turnover_totals=turnover_totals, coverage=coverage,
         measures=measures, cost_per_year=cost_per_year, cost_by_unit=cost_by_unit, cost_totals=cost_totals,
-        charts=charts, plan=plan, **tables,
+        charts=charts, plan=plan, backtest=forecast_check, **tables,
     )
 
 

@@ -401,6 +401,28 @@ def _changes_slide(prs: Presentation, pack: Pack) -> None:
     _note(slide, [f"Og {more} endringer til (se arbeidsboken)."] if more > 0 else list(changes.notes))
 
 
+BACKTEST_ROWS = 9  # profession groups on the slide (the largest); the workbook has them all
+
+
+def _backtest_slide(prs: Presentation, pack: Pack) -> None:
+    """Last year's forecast beside what happened: the total and the largest profession groups."""
+    slide = _slide(prs, "Fjorårets prognose mot faktisk", _subtitle(pack))
+    table = pack.backtest
+    if table is None:
+        _empty(slide)
+        return
+    size = table.columns[1]  # after the profession label
+    groups = [r for r in table.rows if r != TOTAL]
+    groups.sort(key=lambda r: -(table.value(r, size) or 0))
+    rows = [*groups[:BACKTEST_ROWS], TOTAL]
+    columns = [table.columns[0], *[c for c in table.columns[2:] if not c.endswith(", avvik")]]
+    body = [[table.text(r, c) for c in columns] for r in rows]
+    _table(slide, ["Yrkesgruppe", *[c.replace(", ", " ") for c in columns[1:]]], body, MARGIN, CONTENT_TOP,
+           WIDTH - 2 * MARGIN, [3, *[1.4] * (len(columns) - 1)], size=SMALL_SIZE)
+    hidden = [pack.meta.suppression_text] if table.any_hidden else []
+    _note(slide, [*table.notes, *hidden])
+
+
 def write(pack: Pack, out: Path, progress: Callable[[float, str], None] | None = None) -> Path:
     """Write the deck to `out`."""
     prs = Presentation()
@@ -418,6 +440,7 @@ def write(pack: Pack, out: Path, progress: Callable[[float, str], None] | None =
         ("Mål og status", _goals_slide),
         ("Praksisplasser", _placements_slide),
         ("Endringer", _changes_slide),
+        ("Prognose mot faktisk", _backtest_slide),
         ("Definisjoner", _definitions_slide),
     ]
     for index, (text, slide) in enumerate(steps):

@@ -35,6 +35,10 @@ SHEET_CONTENTS = {
 }
 # The plan itself (issue 8): funding, goals, practice placements and the year-over-year comparison.
 SHEETS.extend(["Finansiering", "Mål og status", "Praksisplasser", "Endringer"])
+# The projection checks itself (issue 14): last year's forecast beside what happened.
+SHEETS.append("Prognose mot faktisk")
+SHEET_CONTENTS["Prognose mot faktisk"] = (
+    "fjorårets prognose (pensjonering, andre avganger, ansatte) mot det som skjedde, per yrkesgruppe")
 SHEET_CONTENTS.update({
     "Finansiering": "kostnad mot finansiering per kilde (budsjett, kompetanseløftmidler, prosjektmidler, annet)",
     "Mål og status": "strategimål og resultatmål med status (i stor, noen eller mindre grad realisert)",
@@ -295,6 +299,15 @@ def write(pack: Pack, out: Path, progress: Callable[[float, str], None] | None =
     if pack.plan is not None:
         step(0.9, "Mål, praksisplasser og finansiering")
         _plan_sheets(wb, pack)
+
+    step(0.93, "Prognose mot faktisk")
+    sheet = _sheet(wb, pack, "Prognose mot faktisk")
+    if pack.backtest is None:
+        sheet.ws.cell(row=TABLE_TOP, column=1, value="Ingen ansatte i utvalget for ett år siden eller nå.")
+        _finish(sheet, freeze=False)
+    else:
+        _write_table(sheet, pack.backtest)
+        _finish(sheet)
 
     step(0.95, "Lagrer arbeidsboken")
     as_text_cells(wb)  # a unit name or a comment starting with "=" is text, never a formula

@@ -16,7 +16,7 @@ from tests.fixtures import demo_copy
 
 D = date(2023, 12, 1)
 PAGE = "pages/pensjon.py"
-YEAR_TABLE, NEED_TABLE, PARTS_TABLE, RULES_TABLE = 0, 1, 2, 3
+YEAR_TABLE, NEED_TABLE, PARTS_TABLE, BACKTEST_TABLE, RULES_TABLE = 0, 1, 2, 3, 4
 
 
 @pytest.fixture(scope="module")
@@ -116,9 +116,17 @@ def test_scenario_sliders_change_the_need(db):
 
     at.radio(key="p_method").set_value("exit_rates").run()
     at.slider(key="p_shift").set_value(0).run()
-    rate = {age: r for low, high, r in rules.DEFAULT_EXIT_RATES for age in range(low, min(high, 120) + 1)}
-    exits = sum(rate.get(age, 0.0) for age in people["age"])
-    assert at.dataframe[PARTS_TABLE].value.loc["År 1", "Pensjonering"] == round(exits)
+    rate = {age: r for low, high, r, _ in rules.DEFAULT_EXIT_RATES for age in range(low, min(high, 120) + 1)}
+    # A 69-year-old turns 70 in year 1, when the upper age limit is 70 (until 2026): all of them leave.
+    exits = {age: 1.0 if age >= 69 else rate.get(age, 0.0) for age in people["age"].unique()}
+    older = sum(exits[age] for age in people["age"] if age >= 62)
+    younger = sum(exits[age] for age in people["age"] if age < 62)
+    parts = at.dataframe[PARTS_TABLE].value
+    assert parts.loc["År 1", "Avganger etter alder, 62 år og eldre"] == round(older)
+    assert parts.loc["År 1", "Avganger etter alder, under 62 år"] == round(younger)
+    # The rates count every leaver: no turnover on top (the slider is still at 10 %).
+    assert "Annen turnover" not in parts.columns and "Pensjonering" not in parts.columns
+    assert parts.loc["År 1", "Behov i alt"] == round(older + younger + 0.02 * headcount)
 
 
 def test_a_saved_rule_shows_after_a_rerun(db):

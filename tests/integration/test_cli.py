@@ -163,3 +163,30 @@ def test_import_skip_invalid_names_the_rejected_file(tmp_path):
     assert rejected.exists()
     data = json.loads(run("metrics", "--db", str(db), "--min-cell", "0", "--json").stdout)
     assert data["total"]["headcount"] == 1
+
+
+def test_metrics_json_is_the_same_byte_for_byte_on_the_same_data(tmp_path):
+    from datetime import date
+
+    from kompetanse import store
+    from tests.fixtures import employment, load
+
+    path = tmp_path / "fte.duckdb"
+    con = store.connect(path)
+    positions = [33.3, 66.7, 12.5, 17.35, 80.5, 10.1, 20.2, 30.3]
+    load(con, [employment(f"e{i}", unit=f"U{i % 7}", position=positions[i % len(positions)],
+                          birth=date(1960 + i % 40, 1 + i % 12, 1)) for i in range(2000)])
+    con.close()
+    args = ("metrics", "--db", str(path), "--as-of", "2023-12-01", "--by", "unit,profession", "--min-cell", "0",
+            "--json")
+    first, second = run(*args), run(*args)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.encode() == second.stdout.encode()
+    total = json.loads(first.stdout)["total"]
+    assert total["fte"] == sum(positions) * 250 / 100  # 2000 = 250 of each percentage, exactly
+
+
+def test_metrics_refuses_one_retirement_age_above_the_upper_age_limit(db):
+    result = run("metrics", "--db", str(db), "--retirement-age", "75", "--json")
+    assert result.returncode == 2
+    assert "over den øvre aldersgrensen (72 år)" in result.stderr  # 72 from 2026, inside ten years of 2023

@@ -31,11 +31,12 @@ ALM_BANDS = {  # the ALM plan's unit charts on 01.12.2023: <20 ... 70+
     "Medisinsk mikrobiologi": [0, 0, 7, 2, 4, 0, 0],
 }
 SHEETS = ["Forside", "Ansatte og årsverk", "Aldersfordeling", "Pensjon", "Turnover", "Kompetanse", "Tiltak",
-          "Finansiering", "Mål og status", "Praksisplasser", "Endringer"]
+          "Finansiering", "Mål og status", "Praksisplasser", "Endringer", "Prognose mot faktisk"]
 SLIDE_TITLES = [
     "Strategisk kompetanseplan", "Nøkkeltall", "Alderspyramide", "Aldersfordeling per enhet",
     "Pensjon og erstatningsbehov", "Turnover", "Kompetansegap", "Tiltak og kostnader", "Finansiering av tiltakene",
-    "Mål og status", "Praksisplasser", "Endringer fra forrige plan", "Definisjoner og datagrunnlag",
+    "Mål og status", "Praksisplasser", "Endringer fra forrige plan", "Fjorårets prognose mot faktisk",
+    "Definisjoner og datagrunnlag",
 ]
 COUNT_FORMAT = "#,##0"  # the workbook's format for person counts
 # A requirement (how many holders a unit needs), a number of measures and a goal's number: not counts of persons.

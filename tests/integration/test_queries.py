@@ -30,6 +30,8 @@ SAMPLE_PARAMS: dict[str, object] = {
     "since": None,
     "action": None,
     "limit": 100,
+    "title": "Intensivsykepleier",
+    "code": None,
     # closing a year (plan_versions): a version that the demo does not have, and empty lists of rows
     "version_id": 99,
     "plan_year": 2099,

@@ -102,13 +102,14 @@ def test_leavers_last_working_day_and_window_edges(tmp_path):
         employment("joined-and-left-inside", start=date(2023, 2, 1), end=date(2023, 8, 1), reason="annet"),
     ])
     row = total(con)
-    assert row["leavers_12m"] == 2
+    # The window is [d - 1 year, d): left-on-window-start, left-inside, joined-and-left-inside.
+    assert row["leavers_12m"] == 3
     assert row["leavers_12m_retirement"] == 1
     # a year before: stays, last-day-is-d, left-on-window-start (its last day), left-inside = 4; now: 2
     assert row["headcount_year_before"] == 4
     assert row["headcount"] == 2
-    assert row["turnover_12m"] == pytest.approx(2 / 3)
-    assert row["turnover_12m_excl_retirement"] == pytest.approx(1 / 3)
+    assert row["turnover_12m"] == pytest.approx(3 / 3)
+    assert row["turnover_12m_excl_retirement"] == pytest.approx(2 / 3)
     # KS cohort: of the 4 active a year before, 2 not active now.
     assert row["turnover_ks"] == pytest.approx(0.5)
 
@@ -148,3 +149,11 @@ def test_by_profession_and_unit(tmp_path):
     assert frame.loc["A|lege", "headcount"] == 1
     assert frame.loc["total", "headcount"] == 3
     assert list(frame.loc[~frame["is_total"], "unit"]) == ["A", "A", "B"]
+
+
+def test_fte_is_the_exact_decimal_sum_of_the_percentages(tmp_path):
+    # 10.1 + 20.2 + 33.3 = 63.6 %: 0.636 FTE. Summed as doubles it comes out as 0.6359999999999999.
+    con = database(tmp_path, [employment("a", position=10.1), employment("b", position=20.2),
+                              employment("c", position=33.3)])
+    assert total(con)["fte"] == 0.636
+    assert str(total(con)["retiring_within_5y_fte"]) == "0.0"

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kompetanse import demo, projection, retirement, store
+from kompetanse import demo, projection, retirement, rules, store
 from kompetanse.metrics import Scope
 from kompetanse.projection import Scenario
 
@@ -106,7 +106,7 @@ def test_need_table_rounds_and_hides_small_counts():
 def test_exit_rate_edits():
     good = pd.DataFrame({"age_from": [0, 60], "age_to": [59, 200], "percent": [2.5, 40]})
     rows, errors = projection.validate_rates(good)
-    assert errors == [] and rows == [(0, 59, 0.025), (60, 200, 0.4)]
+    assert errors == [] and rows == [(0, 59, 0.025, None), (60, 200, 0.4, None)]
     for bad in (
         good.assign(percent=[2.5, 140]),
         good.assign(age_to=[60, 200]),  # 60 in two rows
@@ -144,3 +144,26 @@ def test_projection_by_age_matches_retirements_per_year_on_the_demo(tmp_path):
     assert got[got > 0].to_dict() == pytest.approx(years.to_dict())
     assert population.groupby("profession")["persons"].sum()["sykepleier"] == 258
     con.close()
+
+
+def test_exit_rates_replace_retirements_and_other_turnover_and_split_at_62():
+    # 10 aged 30 (3 %), 10 aged 56 (5 %), 10 aged 62 (15 %), 10 aged 66 (41 %): the default KS/assumption rates.
+    rates = pd.DataFrame([r[:3] for r in rules.DEFAULT_EXIT_RATES], columns=["age_from", "age_to", "yearly_rate"])
+    staff = pop([("a", 30, 67, 10), ("a", 56, 67, 10), ("a", 62, 65, 10), ("a", 66, 67, 10)])
+    out = projection.project(staff, {"a": 0.25}, rates, Scenario(method="exit_rates"))
+    first = out[out["year"] == 1].iloc[0]
+    # Exits are what the rates give, nothing on top: the measured 25 % turnover is not added.
+    assert first["exits_under_62"] == pytest.approx(10 * 0.03 + 10 * 0.05)
+    assert first["exits_62_plus"] == pytest.approx(10 * 0.15 + 10 * 0.41)
+    assert (first["other_leavers"], first["retirements"]) == (0, 0)
+    assert first["need"] == pytest.approx(0.3 + 0.5 + 1.5 + 4.1)
+    parts = projection.components_table(out, k=1, method="exit_rates").values
+    assert list(parts.columns) == ["Ansatte", "Avganger etter alder, 62 år og eldre",
+                                   "Avganger etter alder, under 62 år", "Vekst", "Behov i alt"]
+    assert parts.loc["År 1", "Behov i alt"] == 6
+
+
+def test_default_exit_rates_say_which_rows_are_ks_figures():
+    sources = {(low, high): source for low, high, _, source in rules.DEFAULT_EXIT_RATES}
+    assert sources == {(0, 54): "antakelse", (55, 60): "KS", (61, 64): "antakelse", (65, 67): "KS",
+                       (68, 200): "antakelse"}

@@ -49,13 +49,18 @@ def stayers(count: int, unit: str = "A", prefix: str = "s") -> list[dict[str, ob
     return [row(f"{prefix}{unit}{i}", unit) for i in range(count)]
 
 
+def history_begins(unit: str = "A") -> dict[str, object]:
+    """A leaver in January 2019: the unit's data begins then, so the trend has whole windows from 2020."""
+    return row(f"history-begins-{unit}", unit, end=date(2019, 1, 31), reason="annet")
+
+
 def point(con, scope: Scope, at: date) -> pd.Series:
     frame = turnover.trend_raw(con, scope)
     return frame.loc[at]
 
 
 def test_last_working_day_on_the_point_is_still_employed(tmp_path):
-    con = load(tmp_path, [*stayers(3), row("last-day", end=D, reason="egen_oppsigelse")])
+    con = load(tmp_path, [*stayers(3), history_begins(), row("last-day", end=D, reason="egen_oppsigelse")])
     at_d = point(con, Scope(as_of=D), D)
     assert at_d["headcount"] == 4
     assert at_d["leavers_12m"] == 0
@@ -69,6 +74,7 @@ def test_last_working_day_on_the_point_is_still_employed(tmp_path):
 def test_joined_and_left_inside_the_window_is_a_leaver_but_not_in_the_cohort(tmp_path):
     con = load(tmp_path, [
         *stayers(4),
+        history_begins(),
         row("short", start=date(2023, 3, 1), end=date(2023, 8, 31), reason="egen_oppsigelse"),
         row("retired", end=date(2023, 5, 31), reason="pensjon"),
     ])
@@ -87,6 +93,8 @@ def test_a_move_between_units_is_a_leaver_for_the_unit_left_only(tmp_path):
     con = load(tmp_path, [
         *stayers(5, "A"),
         *stayers(5, "B"),
+        history_begins("A"),
+        history_begins("B"),
         row("mover", "A", end=date(2023, 6, 30), reason="intern_overgang"),
         row("mover", "B", start=date(2023, 7, 1)),
     ])
@@ -131,6 +139,7 @@ EDGE_ROWS = [
     row("back-again", "A", end=date(2022, 8, 31), reason="egen_oppsigelse"),
     row("back-again", "A", start=date(2023, 1, 1)),
     row("no-reason", "B", start=date(2020, 1, 1), end=date(2023, 11, 30)),
+    row("history-b", "B", end=date(2021, 6, 30), reason="annet"),  # B's data begins in June 2021
 ]
 TREND_COLUMNS = ["headcount", "leavers_12m", "leavers_12m_retirement", "headcount_year_before", "cohort_left",
                  "turnover_12m", "turnover_12m_excl_retirement", "turnover_ks"]
@@ -160,14 +169,15 @@ def test_every_point_of_the_trend_equals_metrics_on_that_date(tmp_path, units):
 def test_leavers_by_reason_on_a_fixture(tmp_path):
     con = load(tmp_path, EDGE_ROWS)
     counts = turnover.leavers_by_reason_raw(con, Scope(as_of=D))
-    # Leavers to 01.12.2023 in the whole organisation: last-day, short, two-jobs (last job ended in
-    # October: pensjon), no-reason. Not the mover, not back-again, not ends-on-year-before.
-    assert counts.to_dict() == {"Pensjon": 1, "Egen oppsigelse": 2, "Intern overgang": 0, "Annet": 0,
+    # Leavers in [01.12.2022, 01.12.2023) in the whole organisation: last-day, ends-on-year-before (its
+    # last day opens the window), short, two-jobs (last job ended in October: pensjon), no-reason.
+    # Not the mover, not back-again.
+    assert counts.to_dict() == {"Pensjon": 1, "Egen oppsigelse": 2, "Intern overgang": 0, "Annet": 1,
                                 "Ikke oppgitt": 1}
     assert counts.sum() == metrics.compute(con, Scope(as_of=D), by=None).loc["total", "leavers_12m"]
     # Unit A alone: the mover and two-jobs (ended in A in March; still employed in B, but not in A).
     unit_a = turnover.leavers_by_reason_raw(con, Scope(as_of=D, units=("A",)))
-    assert unit_a.to_dict() == {"Pensjon": 1, "Egen oppsigelse": 1, "Intern overgang": 1, "Annet": 0}
+    assert unit_a.to_dict() == {"Pensjon": 1, "Egen oppsigelse": 1, "Intern overgang": 1, "Annet": 1}
 
 
 def test_leavers_by_reason_hides_small_counts_and_their_complement(tmp_path):
@@ -192,7 +202,7 @@ def test_leavers_by_reason_hides_small_counts_and_their_complement(tmp_path):
 
 
 def test_a_small_scope_hides_all_reasons_and_trend_points(tmp_path):
-    con = load(tmp_path, [*stayers(3), row("quit", end=date(2023, 6, 1), reason="egen_oppsigelse")])
+    con = load(tmp_path, [*stayers(3), history_begins(), row("quit", end=date(2023, 6, 1), reason="egen_oppsigelse")])
     reasons = turnover.leavers_by_reason(con, Scope(as_of=D), k=5)
     assert reasons.hidden.to_numpy().all()
     trend = turnover.trend(con, Scope(as_of=D), k=5)
@@ -281,3 +291,38 @@ def test_few_leavers_in_a_large_scope_show_as_small_counts_and_true_zeros(tmp_pa
     assert list(table.values["Sluttårsak"]) == ["Pensjon", "Egen oppsigelse", "Intern overgang", "Annet",
                                                 turnover.TOTAL_LABEL]
     assert not table.hidden["Sluttårsak"].any()
+
+
+# --- The leaver window is [d - 1 year, d) (issue 14) -------------------------------------------------
+
+
+def test_a_leaver_on_d_is_still_employed_on_d_one_on_d_minus_a_year_leaves_one_on_d_plus_a_day_stays(tmp_path):
+    con = load(tmp_path, [
+        *stayers(6),
+        row("last-day-d", end=D, reason="egen_oppsigelse"),
+        row("last-day-a-year-before", end=date(2022, 12, 1), reason="pensjon"),
+        row("last-day-after-d", end=date(2023, 12, 2), reason="annet"),
+    ])
+    figures = metrics.compute(con, Scope(as_of=D), by=None).loc["total"]
+    # Only the one whose last day opened the window, 01.12.2022, left in [01.12.2022, 01.12.2023).
+    assert (figures["leavers_12m"], figures["leavers_12m_retirement"]) == (1, 1)
+    assert figures["headcount"] == 8  # the six, last-day-d and last-day-after-d
+    assert figures["turnover_12m"] == pytest.approx(1 / ((9 + 8) / 2))
+    assert turnover.leavers_by_reason_raw(con, Scope(as_of=D))["Pensjon"] == 1
+    at_d = point(con, Scope(as_of=D), D)
+    assert at_d["leavers_12m"] == 1
+    # A year later the leaver on 01.12.2023 counts (in the window that ends a year after d).
+    later = metrics.compute(con, Scope(as_of=date(2024, 12, 1)), by=None).loc["total"]
+    assert later["leavers_12m"] == 2  # last-day-d and last-day-after-d
+
+
+def test_the_trend_starts_at_the_first_month_with_a_whole_window_in_the_data(tmp_path):
+    # The data begins with the first end date, 15.03.2019: its month, March 2019. The first whole window
+    # [10.03.2019, 10.03.2020) ends on 10.03.2020 (points fall on the reference date's day, the 10th).
+    con = load(tmp_path, [*stayers(6), row("first-leaver", end=date(2019, 3, 15), reason="annet"),
+                          row("later", end=date(2020, 6, 30), reason="egen_oppsigelse")])
+    trend = turnover.trend(con, Scope(as_of=date(2021, 1, 10)), k=1)
+    points = list(trend.values["point"])
+    assert points[0] == date(2020, 3, 10) and points[-1] == date(2021, 1, 10) and len(points) == 11
+    assert turnover.trend_start_text(trend, None).startswith(
+        "Første punkt er 10.03.2020: den første måneden der hele 12-månedersperioden (10.03.2019–09.03.2020)")

@@ -26,6 +26,14 @@ COUNT_COLUMNS = [
 ]
 RATE_COLUMNS = ["mean_age", "share_60_plus", "turnover_12m", "turnover_12m_excl_retirement", "turnover_ks"]
 MEASURE_COLUMNS = ["fte", "retiring_within_5y_fte"]
+# Counts never shown but following from shown ones by a difference (DESIGN.md "Small groups": a hidden
+# count must not come back from a figure and its parts).
+IMPLICIT_PARTS = {
+    "retiring_years_2_5": ("retiring_within_5y", "retiring_within_1y"),
+    "retiring_years_6_10": ("retiring_within_10y", "retiring_within_5y"),
+    "leavers_12m_other": ("leavers_12m", "leavers_12m_retirement"),
+}
+IMPLICIT_COLUMNS = list(IMPLICIT_PARTS)
 
 
 @dataclass(frozen=True)
@@ -83,7 +91,10 @@ def metrics_frame(rows: pd.DataFrame, by: By | None) -> pd.DataFrame:
         frame = pd.concat([frame, pd.DataFrame([empty_total], index=["total"])]).astype({"is_total": bool})
     keep = ["is_total", *keys, "headcount", *MEASURE_COLUMNS, *BAND_COLUMNS, "count_60_plus", *COUNT_COLUMNS,
             "headcount_year_before", "cohort_left", *RATE_COLUMNS]
-    return frame[keep]
+    frame = frame[keep].copy()
+    for column, (whole, part) in IMPLICIT_PARTS.items():
+        frame[column] = frame[whole].fillna(0) - frame[part].fillna(0)
+    return frame
 
 
 def compute(con: duckdb.DuckDBPyConnection, scope: Scope, by: By | None = "unit") -> pd.DataFrame:
@@ -96,8 +107,25 @@ METRICS_SPEC = SuppressionSpec(
     counts=[*BAND_COLUMNS, "count_60_plus", *COUNT_COLUMNS, "headcount_year_before", "cohort_left"],
     rates=RATE_COLUMNS,
     measures=MEASURE_COLUMNS,
-    row_sums=[("headcount", BAND_COLUMNS)],
+    row_sums=[
+        ("headcount", BAND_COLUMNS),
+        ("count_60_plus", ["band_60_69", "band_70_plus"]),
+        ("retiring_within_5y", ["retiring_within_1y", "retiring_years_2_5"]),
+        ("retiring_within_10y", ["retiring_within_5y", "retiring_years_6_10"]),
+        ("leavers_12m", ["leavers_12m_retirement", "leavers_12m_other"]),
+    ],
     total_row="total",
+    # A share, rate, mean or FTE goes with the counts it is computed from (rate x denominator = count).
+    derived={
+        "mean_age": ["headcount"],
+        "fte": ["headcount"],
+        "share_60_plus": ["count_60_plus", "headcount"],
+        "retiring_within_5y_fte": ["retiring_within_5y"],
+        "turnover_12m": ["leavers_12m", "headcount", "headcount_year_before"],
+        "turnover_12m_excl_retirement": ["leavers_12m_other", "headcount", "headcount_year_before"],
+        "turnover_ks": ["cohort_left", "headcount_year_before"],
+    },
+    implicit=IMPLICIT_COLUMNS,
 )
 
 

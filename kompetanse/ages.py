@@ -204,7 +204,7 @@ def bands_table(db: store.Db, scope: Scope, k: int) -> BandsTable:
     unit_rows = [label for label in staffed if label != TOTAL]
     shared = int(frame.loc[unit_rows, TOTAL_LABEL].sum()) > int(frame.at[TOTAL, TOTAL_LABEL])
     return BandsTable(
-        table=Suppressed(values=result.values.loc[staffed], hidden=result.hidden.loc[staffed], k=k),
+        table=result.select(staffed),
         shared_persons=shared,
     )
 
@@ -292,8 +292,10 @@ def profession_table(db: store.Db, scope: Scope, k: int) -> Suppressed:
     staffed = [label for label in figures.index if label == TOTAL or figures.at[label, "headcount"] > 0]
     staffed = [*sorted((p for p in staffed if p != TOTAL), key=str.lower), TOTAL]
     columns = {"headcount": "Ansatte", "mean_age": MEAN_AGE, "share_60_plus": SHARE_60}
-    values = result.values.loc[staffed, list(columns)].rename(columns=columns)
-    hidden = result.hidden.loc[staffed, list(columns)].rename(columns=columns)
+    picked = result.select(staffed, list(columns), rename=columns)
+    values, hidden, secondary = picked.values, picked.hidden, picked.secondary
     values.insert(0, PROFESSION, [TOTAL_LABEL if p == TOTAL else p for p in staffed])
     hidden.insert(0, PROFESSION, False)
-    return Suppressed(values=values, hidden=hidden, k=k)
+    if secondary is not None:
+        secondary.insert(0, PROFESSION, False)
+    return Suppressed(values=values, hidden=hidden, k=k, secondary=secondary)

@@ -91,9 +91,16 @@ def metrics_frame(rows: pd.DataFrame, by: By | None) -> pd.DataFrame:
         frame = pd.concat([frame, pd.DataFrame([empty_total], index=["total"])]).astype({"is_total": bool})
     keep = ["is_total", *keys, "headcount", *MEASURE_COLUMNS, *BAND_COLUMNS, "count_60_plus", *COUNT_COLUMNS,
             "headcount_year_before", "cohort_left", *RATE_COLUMNS]
-    frame = frame[keep].copy()
+    return with_implicit_parts(frame[keep].copy())
+
+
+def with_implicit_parts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add IMPLICIT_PARTS (a whole minus a part) where the frame has both, so suppression protects them."""
     for column, (whole, part) in IMPLICIT_PARTS.items():
-        frame[column] = frame[whole].fillna(0) - frame[part].fillna(0)
+        if whole in frame.columns and part in frame.columns:
+            frame[column] = frame[whole] - frame[part]
+        else:
+            frame[column] = float("nan")
     return frame
 
 

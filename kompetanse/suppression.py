@@ -37,7 +37,8 @@ class SuppressionSpec:
     # (total column, its parts): the parts add up to the total along a row.
     row_sums: Sequence[tuple[str, Sequence[str]]] = field(default_factory=tuple)
     total_row: Hashable | None = None  # index label of the row the other rows add up to
-    # figure -> the counts it is computed from: hidden whenever one of them is.
+    # figure -> the counts it is computed from, the numerator first: hidden whenever one of them is,
+    # except a 0 over a shown numerator of 0 (0 / anything gives no count back).
     derived: Mapping[str, Sequence[str]] = field(default_factory=dict)
     # Counts that are never shown but follow from shown ones (a total minus a part, e.g. leavers for
     # other reasons than retirement): protected like shown counts, and the first choice when one
@@ -120,7 +121,7 @@ def suppress(frame: pd.DataFrame, spec: SuppressionSpec, k: int) -> Suppressed:
         _primary(frame, spec, k, hidden)
         primary = hidden.to_numpy(dtype=bool).copy()
         _secondary(frame, spec, hidden)
-        _derived(spec, primary, hidden)
+        _derived(frame, spec, hidden)
         secondary.iloc[:, :] = hidden.to_numpy(dtype=bool) & ~_primary_causes(spec, primary, hidden)
     values = frame.astype(object).where(~hidden, None)
     return Suppressed(values=values, hidden=hidden, k=k, secondary=secondary)
@@ -139,10 +140,13 @@ def _primary(frame: pd.DataFrame, spec: SuppressionSpec, k: int, hidden: pd.Data
         hidden.loc[(values >= 1) & (values < k), column] = True
 
 
-def _derived(spec: SuppressionSpec, primary: np.ndarray, hidden: pd.DataFrame) -> None:
+def _derived(frame: pd.DataFrame, spec: SuppressionSpec, hidden: pd.DataFrame) -> None:
     for column, sources in spec.derived.items():
         if column in hidden.columns:
-            hidden[column] = hidden[column] | hidden[list(sources)].any(axis=1)
+            numerator, *others = sources
+            zero = pd.to_numeric(frame[column], errors="coerce").eq(0) & ~hidden[numerator]
+            denominator_hidden = hidden[others].any(axis=1) if others else False
+            hidden[column] = hidden[column] | hidden[numerator] | (denominator_hidden & ~zero)
 
 
 def _primary_causes(spec: SuppressionSpec, primary: np.ndarray, hidden: pd.DataFrame) -> np.ndarray:
@@ -152,7 +156,7 @@ def _primary_causes(spec: SuppressionSpec, primary: np.ndarray, hidden: pd.DataF
     for column, sources in spec.derived.items():
         if column in columns:
             causes[:, columns[column]] |= primary[:, [columns[s] for s in sources]].any(axis=1)
-    return causes
+    return causes & hidden.to_numpy(dtype=bool)
 
 
 def _secondary(frame: pd.DataFrame, spec: SuppressionSpec, hidden: pd.DataFrame) -> None:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from kompetanse import costs, formatting, funding, goals, metrics, store
 from kompetanse.metrics import Scope
-from kompetanse.suppression import Suppressed, hidden_label, suppress
+from kompetanse.suppression import Suppressed, suppress
 
 UNKNOWN_USER = "ukjent"
 CURRENT = "current"  # the live plan, in a comparison

@@ -38,7 +38,7 @@ from kompetanse import (
 )
 from kompetanse.metrics import METRICS_SPEC, Scope
 from kompetanse.rules import AGE_BAND_LABELS
-from kompetanse.suppression import SECONDARY_LABEL, Suppressed, SuppressionSpec, explain, hidden_label, suppress
+from kompetanse.suppression import SECONDARY_LABEL, Suppressed, explain, hidden_label, suppress
 
 if TYPE_CHECKING:
     from kompetanse.export.plan_pack import PlanTables

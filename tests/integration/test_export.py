@@ -347,3 +347,38 @@ def test_cli_unwritable_out(  # type: ignore[no-untyped-def]
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Kan ikke skrive rapporten"), err
     assert "Traceback" not in err
+
+
+# --- Disclosure control in the pack (issue 12) ----------------------------------------------------
+
+
+def test_the_competence_gap_slide_shows_holders_and_gaps(packs) -> None:  # type: ignore[no-untyped-def]
+    prs = Presentation(packs[("pptx", "ALM", 5)])
+    slide = prs.slides[_titles(prs).index("Kompetansegap")]
+    table = next(s.table for s in slide.shapes if s.has_table)
+    header = [c.text for c in table.rows[0].cells]
+    rows = [dict(zip(header, (c.text for c in row.cells), strict=True)) for row in list(table.rows)[1:]]
+    assert rows and not [r for r in rows if "<5" in (r["Innehavere"], r["Mangler"])]
+    beaker = next(r for r in rows if r["Kompetanse"] == "Beaker superbruker" and "Levanger" in r["Enhet"])
+    assert (beaker["Krav"], beaker["Innehavere"], beaker["Mangler"]) == ("4", "2", "2")
+
+
+def test_a_cell_hidden_to_protect_another_reads_colon_and_true_zeros_read_0(packs) -> None:  # type: ignore[no-untyped-def]
+    wb = load_workbook(packs[("xlsx", "ALM", 5)])
+    bands = wb["Aldersfordeling"]
+    header = [c.value for c in bands[6]]
+    rows = {row[0].value: {header[i]: c.value for i, c in enumerate(row) if header[i]}
+            for row in bands.iter_rows(min_row=7) if row[0].value}
+    # BB-L has 7 persons, hidden so that BB-N's 4 cannot be worked out from the department's total
+    assert rows["BB-L"]["Totalt"] == ":"
+    assert rows["BB-N"]["Totalt"] == "<5"
+    assert rows["BB-L"]["<20"] == 0 and rows["BB-L"]["70+"] == 0  # true zeros: 0, not «<5»
+    staff = wb["Ansatte og årsverk"]
+    header = [c.value for c in staff[6]]
+    bb_l = next({header[i]: c.value for i, c in enumerate(row[:6])}  # the per-unit table (professions beside it)
+                for row in staff.iter_rows(min_row=7) if row[0].value == "BB-L")
+    assert bb_l["Ansatte"] == ":"
+    assert bb_l["Gjennomsnittsalder"] == ":" and bb_l["Årsverk"] == ":"
+    assert bb_l["Andel 60 år +"] == "<5"  # its one person 60+ is hidden itself
+    notes = " ".join(str(c.value) for c in staff["A"] if c.value)
+    assert "«:»" in notes

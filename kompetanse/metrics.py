@@ -133,6 +133,7 @@ METRICS_SPEC = SuppressionSpec(
         "turnover_ks": ["cohort_left", "headcount_year_before"],
     },
     implicit=IMPLICIT_COLUMNS,
+    keep=["headcount", "retiring_within_5y"],  # Oversikt's key figures: rather hide 10 years than 5
 )
 
 

@@ -150,7 +150,7 @@ def total_labels(table: Suppressed, columns: list[str], decimals: int = 0) -> di
     """Each column's total row value formatted ("23", "19,7"), or "<k" where hidden."""
     row = table.values.loc[TOTAL, columns]
     return {
-        column: hidden_label(table.k) if value is None else formatting.number(value, decimals)
+        column: table.label(TOTAL, column) if value is None else formatting.number(value, decimals)
         for column, value in row.items()
     }
 

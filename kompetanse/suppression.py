@@ -44,6 +44,8 @@ class SuppressionSpec:
     # other reasons than retirement): protected like shown counts, and the first choice when one
     # more cell must be hidden (hiding them costs the reader nothing).
     implicit: Sequence[str] = ()
+    # Figures the reader needs most (a key figure): hidden to protect another only when nothing else will do.
+    keep: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,9 @@ def _secondary(frame: pd.DataFrame, spec: SuppressionSpec, hidden: pd.DataFrame)
     free = np.zeros(n_rows * n_columns, dtype=bool)  # implicit cells: hiding them hides nothing shown
     for column in spec.implicit:
         free[np.arange(n_rows) * n_columns + columns[column]] = True
+    kept = np.zeros(n_rows * n_columns, dtype=bool)
+    for column in spec.keep:
+        kept[np.arange(n_rows) * n_columns + columns[column]] = True
     groups: list[np.ndarray] = []  # each: relations x cells (flat indices), the total first
     for total_column, parts in spec.row_sums:
         cells = np.array([columns[total_column], *(columns[c] for c in parts)])
@@ -190,22 +195,29 @@ def _secondary(frame: pd.DataFrame, spec: SuppressionSpec, hidden: pd.DataFrame)
             leaking = (mask[group].sum(axis=1) == 1) & (mask[group[:, 0]] | (values[group[:, 0]] != 0))
             for relation in group[leaking]:
                 if mask[relation].sum() == 1:  # still exactly one (an earlier step may have hidden more)
-                    _protect(relation, values, mask, free)
+                    _protect(relation, values, mask, free, kept)
                     changed = True
     hidden.iloc[:, :] = mask.reshape(n_rows, n_columns)
 
 
-def _protect(relation: np.ndarray, values: np.ndarray, mask: np.ndarray, free: np.ndarray) -> None:
+def _protect(relation: np.ndarray, values: np.ndarray, mask: np.ndarray, free: np.ndarray,
+             kept: np.ndarray) -> None:
     """Hide one more cell of `relation` (total first, then its parts).
 
-    The first choice is a visible part with persons in it, an implicit one before a shown one, the
-    smallest first; with none, the total; a true 0 is hidden only when nothing else is left.
+    The first choice is a visible part with persons in it that is not a kept figure, an implicit one
+    before a shown one, the smallest first; then the total (unless kept); then a kept part; a true 0
+    is hidden only when nothing else is left.
     """
     total, parts = relation[0], relation[1:]
     visible = parts[~mask[parts]]
     positive = visible[values[visible] > 0]
-    if len(positive):
-        choice = positive[np.lexsort((values[positive], ~free[positive]))[0]]
+    spare = positive[~kept[positive]]
+    if len(spare):
+        choice = spare[np.lexsort((values[spare], ~free[spare]))[0]]
+    elif not mask[total] and (not kept[total] or not len(positive)):
+        choice = total
+    elif len(positive):
+        choice = positive[np.argmin(values[positive])]
     elif not mask[total]:
         choice = total
     else:

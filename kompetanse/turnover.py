@@ -280,7 +280,8 @@ def group_chart_frame(group_figures: Suppressed, group: str) -> pd.DataFrame:
             group: rows[group],
             "Definisjon": column,
             "Andel": [0.0 if v is None else float(v) for v in shown],
-            "Tekst": [hidden_label(group_figures.k) if v is None else formatting.percent(v) for v in shown],
+            "Tekst": [group_figures.label(i, column) if v is None else formatting.percent(v)
+                      for i, v in shown.items()],
         }))
     return pd.concat(parts, ignore_index=True)
 
@@ -339,5 +340,5 @@ def reason_chart_frame(reasons: Suppressed) -> pd.DataFrame:
     return pd.DataFrame({
         "Sluttårsak": values.index,
         "Antall": [0 if v is None else int(v) for v in values],
-        "Tekst": [hidden_label(reasons.k) if v is None else formatting.number(v) for v in values],
+        "Tekst": [reasons.label(i, REASON_COLUMN) if v is None else formatting.number(v) for i, v in values.items()],
     })

@@ -129,6 +129,9 @@ def plotly_grids(name: str, spec: str | dict[str, Any]) -> list[Grid]:
     figure = json.loads(spec) if isinstance(spec, str) else spec
     grid = Grid(name)
     for number, trace in enumerate(figure.get("data", [])):
+        if "z" in trace:  # a heat map: y rows, x columns
+            _heatmap(grid, trace)
+            continue
         horizontal = trace.get("orientation") == "h"
         values = _decoded(trace.get("x" if horizontal else "y"))
         categories = _decoded(trace.get("y" if horizontal else "x"))
@@ -148,6 +151,20 @@ def plotly_grids(name: str, spec: str | dict[str, Any]) -> list[Grid]:
             elif value is None:
                 grid.put(str(category), column, Cell(hidden=True))
     return [grid] if grid.cells else []
+
+
+def _heatmap(grid: Grid, trace: dict[str, Any]) -> None:
+    rows, columns, z = trace.get("y") or [], trace.get("x") or [], trace.get("z") or []
+    texts = trace.get("text") or [[None] * len(columns) for _ in rows]
+    if isinstance(z, dict):
+        return
+    for row, values, labels in zip(rows, z, texts, strict=False):
+        for column, value, text in zip(columns, _decoded(values) or [], labels or [], strict=False):
+            mark = parse(text) if text is not None else None
+            if mark is not None and mark.hidden or value is None:
+                grid.put(str(row), str(column), Cell(hidden=True))
+            elif isinstance(value, int | float):
+                grid.put(str(row), str(column), Cell(value=float(value), error=EXACT))
 
 
 def _decoded(values: Any) -> list[Any] | None:
@@ -367,7 +384,8 @@ def attack(truth: Grid, shown: Grid) -> list[Recovered]:
             if target in hidden and target in true and true[target] != 0:
                 exact = true[target]
                 if exact.is_integer():
-                    candidates = range(math.ceil(worked_out - tolerance - 1e-6), math.floor(worked_out + tolerance + 1e-6) + 1)
+                    low, high = worked_out - tolerance - 1e-6, worked_out + tolerance + 1e-6
+                    candidates = range(math.ceil(low), math.floor(high) + 1)
                     if len(candidates) == 1 and candidates[0] == exact:
                         recovered.append(Recovered(shown.name, target, exact, worked_out, type(relation).__name__))
                 elif tolerance < 1e-6 and _near(worked_out, exact, 1e-9):

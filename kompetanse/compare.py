@@ -212,7 +212,8 @@ def units_table(db: store.Db, scope: Scope, k: int, chosen: Sequence[str]) -> Co
         figures = sources[item.source]
         values[item.label] = figures.values[item.column].reindex(values.index).astype(object)
         hidden[item.label] = figures.hidden[item.column].reindex(values.index, fill_value=True).astype(bool)
-        protecting = figures.hidden[item.column] & (False if figures.secondary is None else figures.secondary[item.column])
+        marks = figures.secondary
+        protecting = figures.hidden[item.column] & (False if marks is None else marks[item.column])
         secondary[item.label] = protecting.reindex(values.index, fill_value=False).astype(bool)
         values[item.label] = values[item.label].where(~hidden[item.label], None)
     order = sorted(staffed, key=_sort_key(values, items[0].label if items else None, names))

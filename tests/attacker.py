@@ -161,7 +161,7 @@ def _heatmap(grid: Grid, trace: dict[str, Any]) -> None:
     for row, values, labels in zip(rows, z, texts, strict=False):
         for column, value, text in zip(columns, _decoded(values) or [], labels or [], strict=False):
             mark = parse(text) if text is not None else None
-            if mark is not None and mark.hidden or value is None:
+            if (mark is not None and mark.hidden) or value is None:
                 grid.put(str(row), str(column), Cell(hidden=True))
             elif isinstance(value, int | float):
                 grid.put(str(row), str(column), Cell(value=float(value), error=EXACT))

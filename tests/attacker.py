@@ -30,6 +30,7 @@ import pandas as pd
 HIDDEN_TEXT = re.compile(r"^(<\d+|:)$")
 NUMBER_TEXT = re.compile(r"^[-−]?[\d  \u202f]+(,\d+)?( ?%| kr)?$")
 EXACT = 1e-9
+MERGED = " (i år mot i fjor)"  # the name's end of a grid beside the same grid a year earlier
 
 Key = Hashable
 
@@ -299,11 +300,15 @@ def learn(truth: Grid) -> list[Sum | Ratio]:
     value = {key: c.value for key, c in truth.cells.items() if c.value is not None}
     error = {key: c.error for key, c in truth.cells.items() if c.value is not None}
     columns, rows = truth.columns, truth.rows
+
+    def block(column: Key) -> str:  # a merged grid's year ("i år: ..." / "i fjor: ..."): sums and rates within one
+        return str(column).split(": ", 1)[0] if truth.name.endswith(MERGED) else ""
+
     # a column is the sum of a run of (at least two) other columns, on every row that has them all
     for t in columns:
         for i, j in itertools.combinations(range(len(columns) + 1), 2):
             parts = [c for c in columns[i:j] if c != t]
-            if len(parts) < 2 or len(parts) != j - i:
+            if len(parts) < 2 or len(parts) != j - i or {block(c) for c in [t, *parts]} != {block(t)}:
                 continue
             support, holds = 0, True
             for r in rows:
@@ -317,6 +322,17 @@ def learn(truth: Grid) -> list[Sum | Ratio]:
                 support += value[(r, t)] != 0
             if holds and support >= 2:
                 relations += [Sum((r, t), tuple((r, p) for p in parts)) for r in rows]
+    # a column equals another (the same figure twice, or this year's against last year's of a merged grid)
+    for t, p in itertools.permutations(columns, 2):
+        support, holds = 0, True
+        for r in rows:
+            if (r, t) in value and (r, p) in value:
+                if not _near(value[(r, t)], value[(r, p)], error[(r, t)] + error[(r, p)]):
+                    holds = False
+                    break
+                support += value[(r, t)] != 0
+        if holds and support >= 2:
+            relations += [Sum((r, t), ((r, p),)) for r in rows]
     # a row is the sum of all the other rows, in a column
     for t in rows:
         others = [r for r in rows if r != t]
@@ -335,7 +351,7 @@ def learn(truth: Grid) -> list[Sum | Ratio]:
     for rate in fractional:
         for numerator in integral:
             for denominator in denominators:
-                if numerator in denominator:
+                if numerator in denominator or {block(c) for c in [rate, numerator, *denominator]} != {block(rate)}:
                     continue
                 support, holds = 0, True
                 for r in rows:
@@ -387,10 +403,16 @@ def attack(truth: Grid, shown: Grid) -> list[Recovered]:
                     low, high = worked_out - tolerance - 1e-6, worked_out + tolerance + 1e-6
                     candidates = range(math.ceil(low), math.floor(high) + 1)
                     if len(candidates) == 1 and candidates[0] == exact:
-                        recovered.append(Recovered(shown.name, target, exact, worked_out, type(relation).__name__))
+                        recovered.append(Recovered(shown.name, target, exact, worked_out, _describe(relation)))
                 elif tolerance < 1e-6 and _near(worked_out, exact, 1e-9):
-                    recovered.append(Recovered(shown.name, target, exact, worked_out, type(relation).__name__))
+                    recovered.append(Recovered(shown.name, target, exact, worked_out, _describe(relation)))
     return recovered
+
+
+def _describe(relation: Sum | Ratio) -> str:
+    if isinstance(relation, Sum):
+        return f"{relation.total[1]} = sum of {[p[1] for p in relation.parts]}"
+    return f"{relation.rate[1]} = {relation.numerator[1]} / mean of {[d[1] for d in relation.denominator]}"
 
 
 def _solve(relation: Sum | Ratio, target: tuple[Key, Key], known: dict) -> tuple[float, float] | None:
@@ -430,6 +452,19 @@ def pair_up(truth: list[Grid], shown: list[Grid]) -> list[tuple[Grid, Grid]]:
 
     a, b = keyed(truth), keyed(shown)
     return [(a[k], b[k]) for k in a if k in b]
+
+
+def merged(now: list[Grid], before: list[Grid]) -> list[Grid]:
+    """Each grid of a view beside the same grid of the view a year earlier (rows matched by key)."""
+    out = []
+    for a, b in pair_up(now, before):
+        grid = Grid(f"{a.name}{MERGED}")
+        for (row, column), cell in a.cells.items():
+            grid.put(row, f"i år: {column}", cell)
+        for (row, column), cell in b.cells.items():
+            grid.put(row, f"i fjor: {column}", cell)
+        out.append(grid)
+    return out
 
 
 def attack_all(truth: list[Grid], shown: list[Grid]) -> tuple[list[Recovered], int]:

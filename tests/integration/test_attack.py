@@ -49,11 +49,12 @@ def _with_k(db: Path, k: int) -> None:
 # --- Collecting a view ---------------------------------------------------------------------------
 
 
-def _json_view(db: Path, unit: str) -> list[attacker.Grid]:
+def _json_view(db: Path, unit: str, year_before: bool = False) -> list[attacker.Grid]:
     con = store.connect(db)  # as the app's cached connection in this process is
     try:
         k = settings.min_group_size(con)
         scope = metrics.Scope(as_of=history.data_date(con), units=units.descendants(units.tree(con), [unit]))
+        scope = scope.year_before() if year_before else scope
         grids = []
         for by in ("unit", "profession", "unit,profession"):
             grids += attacker.json_grids(f"json by {by}", metrics.report(con, scope, by=by, min_cell=k))
@@ -62,15 +63,18 @@ def _json_view(db: Path, unit: str) -> list[attacker.Grid]:
         con.close()
 
 
-def _pack_view(db: Path, unit: str, folder: Path) -> list[attacker.Grid]:
+def _pack_view(db: Path, unit: str, folder: Path, year_before: bool = False, deck: bool = True
+               ) -> list[attacker.Grid]:
     con = store.connect(db)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        book = export.build(con, "xlsx", folder / "pack.xlsx", unit=unit, as_of=None)
-        deck = export.build(con, "pptx", folder / "pack.pptx", unit=unit, as_of=None)
+        day = metrics.Scope(as_of=history.data_date(con)).year_before().as_of if year_before else None
+        grids = attacker.workbook_grids(export.build(con, "xlsx", folder / "pack.xlsx", unit=unit, as_of=day))
+        if deck:
+            grids += attacker.deck_grids(export.build(con, "pptx", folder / "pack.pptx", unit=unit, as_of=day))
     finally:
         con.close()
-    return [*attacker.workbook_grids(book), *attacker.deck_grids(deck)]
+    return grids
 
 
 def _elements(at: AppTest, page: str) -> Iterator[attacker.Grid]:
@@ -101,10 +105,15 @@ def _pages_view(db: Path, unit: str, monkeypatch: pytest.MonkeyPatch) -> list[at
 
 
 def _views(db: Path, unit: str, folder: Path, monkeypatch: pytest.MonkeyPatch, pages: bool) -> dict[int, list]:
+    """Per k: every grid of the view, and each grid of the JSON and the workbook beside the same grid a
+    year earlier (this year's figures against last year's)."""
     views = {}
     for k in (0, K):
         _with_k(db, k)
-        grids = _json_view(db, unit) + _pack_view(db, unit, folder / f"k{k}")
+        now = _json_view(db, unit) + _pack_view(db, unit, folder / f"k{k}")
+        before = _json_view(db, unit, year_before=True) + _pack_view(db, unit, folder / f"k{k}-before",
+                                                                     year_before=True, deck=False)
+        grids = now + attacker.merged(now, before)
         if pages:
             grids += _pages_view(db, unit, monkeypatch)
         views[k] = grids
@@ -133,6 +142,23 @@ def test_the_attacker_finds_relations_and_recovers_counts_from_the_old_leaks() -
             grid.put(row, "share", attacker.parse(f"{share * 100:.1f} %".replace(".", ",")))
     recovered = attacker.attack(truth, shown)
     assert [(r.cell, r.true_value) for r in recovered] == [(("MB-L", "60+"), 2)]
+
+
+def test_the_attacker_puts_this_year_beside_last_year() -> None:
+    # Each view alone hides two of a column that adds up; together the same persons (active a year
+    # ago, and last year's headcount) give the hidden 4 back.
+    def view(column: str, values: dict[str, int], hidden: set[str]) -> attacker.Grid:
+        grid = attacker.Grid("turnover")
+        for row, value in values.items():
+            grid.put(row, column, attacker.Cell(hidden=True) if row in hidden else attacker.Cell(value=value, error=0))
+        return grid
+
+    persons = {"A": 7, "B": 4, "C": 9, "Totalt": 20}
+    truth = attacker.merged([view("Ansatte ett år før", persons, set())], [view("Ansatte", persons, set())])
+    shown = attacker.merged([view("Ansatte ett år før", persons, {"B", "C"})], [view("Ansatte", persons, {"A", "B"})])
+    recovered, attacked = attacker.attack_all(truth, shown)
+    assert attacked == 4
+    assert {(r.cell[0], r.true_value) for r in recovered} >= {("B", 4)}
 
 
 def test_units_at_risk_rank_only_on_shown_figures(demo: Path) -> None:

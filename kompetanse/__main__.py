@@ -211,7 +211,14 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     try:
         viewer = _access_of(con, args.as_user)
         as_of = args.as_of or history.data_date(con) or date.today()
-        min_cell = args.min_cell if args.min_cell is not None else settings.min_group_size(con)
+        app_k = settings.min_group_size(con)
+        if args.as_user is not None and args.min_cell is not None and args.min_cell < app_k:
+            # A user sees the app's k; raw figures are for the command line's own account only.
+            print(f"--min-cell {args.min_cell} kan ikke brukes med --as-user: brukeren ser tallene med "
+                  f"minste gruppestørrelse {app_k}, som i appen. Ta bort --min-cell eller bruk minst {app_k}.",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        min_cell = args.min_cell if args.min_cell is not None else app_k
         tree = units.tree(con)
         for problem in units.stored_problems(con):
             print(f"Merk: {problem}", file=sys.stderr)

@@ -120,7 +120,7 @@ def unknown_gender_note(suppressed: Suppressed) -> str | None:
 
 def _label(suppressed: Suppressed, row: str, column: str) -> str:
     if suppressed.hidden.at[row, column]:
-        return hidden_label(suppressed.k)
+        return suppressed.label(row, column)
     return formatting.number(suppressed.values.at[row, column])
 
 
@@ -152,7 +152,7 @@ def pyramid_figure(suppressed: Suppressed) -> go.Figure:
         if hidden:
             fig.add_trace(go.Scatter(
                 y=hidden, x=[0] * len(hidden), mode="text", showlegend=False,
-                text=[f" {hidden_label(suppressed.k)} "] * len(hidden),
+                text=[f" {suppressed.label(b, column)} " for b in hidden],
                 textposition="middle left" if sign < 0 else "middle right",
                 textfont={"color": colour}, hovertemplate=f"{column}, %{{y}}: %{{text}}<extra></extra>",
             ))
@@ -204,7 +204,7 @@ def bands_table(db: store.Db, scope: Scope, k: int) -> BandsTable:
     unit_rows = [label for label in staffed if label != TOTAL]
     shared = int(frame.loc[unit_rows, TOTAL_LABEL].sum()) > int(frame.at[TOTAL, TOTAL_LABEL])
     return BandsTable(
-        table=Suppressed(values=result.values.loc[staffed], hidden=result.hidden.loc[staffed], k=k),
+        table=result.select(staffed),
         shared_persons=shared,
     )
 
@@ -252,7 +252,6 @@ def bands_figure(bands: BandsTable, columns: int = 3) -> go.Figure:
         subplot_titles=[_panel_title(table, u) for u in unit_rows],
         vertical_spacing=min(0.3, 90 / (250 * rows)), horizontal_spacing=0.04,
     )
-    label = hidden_label(table.k)
     for i, unit in enumerate(unit_rows):
         row, col = i // columns + 1, i % columns + 1
         hidden = table.hidden.loc[unit, AGE_BAND_LABELS]
@@ -267,7 +266,8 @@ def bands_figure(bands: BandsTable, columns: int = 3) -> go.Figure:
         hidden_bands = [b for b in AGE_BAND_LABELS if hidden[b]]
         if hidden_bands and not whole_unit_hidden:
             fig.add_trace(go.Scatter(
-                x=hidden_bands, y=[0] * len(hidden_bands), mode="text", text=[label] * len(hidden_bands),
+                x=hidden_bands, y=[0] * len(hidden_bands), mode="text",
+                text=[table.label(unit, b) for b in hidden_bands],
                 textposition="top center", showlegend=False, hoverinfo="skip",
             ), row=row, col=col)
         fig.update_xaxes(
@@ -292,8 +292,10 @@ def profession_table(db: store.Db, scope: Scope, k: int) -> Suppressed:
     staffed = [label for label in figures.index if label == TOTAL or figures.at[label, "headcount"] > 0]
     staffed = [*sorted((p for p in staffed if p != TOTAL), key=str.lower), TOTAL]
     columns = {"headcount": "Ansatte", "mean_age": MEAN_AGE, "share_60_plus": SHARE_60}
-    values = result.values.loc[staffed, list(columns)].rename(columns=columns)
-    hidden = result.hidden.loc[staffed, list(columns)].rename(columns=columns)
+    picked = result.select(staffed, list(columns), rename=columns)
+    values, hidden, secondary = picked.values, picked.hidden, picked.secondary
     values.insert(0, PROFESSION, [TOTAL_LABEL if p == TOTAL else p for p in staffed])
     hidden.insert(0, PROFESSION, False)
-    return Suppressed(values=values, hidden=hidden, k=k)
+    if secondary is not None:
+        secondary.insert(0, PROFESSION, False)
+    return Suppressed(values=values, hidden=hidden, k=k, secondary=secondary)

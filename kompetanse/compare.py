@@ -207,8 +207,9 @@ def units_table(db: store.Db, scope: Scope, k: int, chosen: Sequence[str]) -> Co
     _, names = unit_order(db)
     values = pd.DataFrame(index=[*staffed, TOTAL])
     hidden = pd.DataFrame(index=values.index)
+    secondary = pd.DataFrame(index=values.index)  # hidden only to protect another figure (":")
     values[UNIT] = [TOTAL_LABEL if c == TOTAL else names.get(c, c) for c in values.index]
-    hidden[UNIT] = False
+    hidden[UNIT] = secondary[UNIT] = False
     sources: dict[Source, Suppressed] = {metrics_by_unit: base}
     for item in items:
         if item.source not in sources:
@@ -216,9 +217,12 @@ def units_table(db: store.Db, scope: Scope, k: int, chosen: Sequence[str]) -> Co
         figures = sources[item.source]
         values[item.label] = figures.values[item.column].reindex(values.index).astype(object)
         hidden[item.label] = figures.hidden[item.column].reindex(values.index, fill_value=True).astype(bool)
+        marks = figures.secondary
+        protecting = figures.hidden[item.column] & (False if marks is None else marks[item.column])
+        secondary[item.label] = protecting.reindex(values.index, fill_value=False).astype(bool)
         values[item.label] = values[item.label].where(~hidden[item.label], None)
     order = sorted(staffed, key=_sort_key(values, items[0].label if items else None, names))
-    values, hidden = values.loc[[*order, TOTAL]], hidden.loc[[*order, TOTAL]]
+    values, hidden, secondary = values.loc[[*order, TOTAL]], hidden.loc[[*order, TOTAL]], secondary.loc[[*order, TOTAL]]
     reference = {item.label: _reference(item, values.at[TOTAL, item.label], len(staffed)) for item in items}
     relative = pd.DataFrame(
         {
@@ -232,7 +236,7 @@ def units_table(db: store.Db, scope: Scope, k: int, chosen: Sequence[str]) -> Co
         dtype=object,
     )
     return CompareTable(
-        table=Suppressed(values=values, hidden=hidden, k=k),
+        table=Suppressed(values=values, hidden=hidden, k=k, secondary=secondary),
         relative=relative,
         reference=reference,
         formats={item.label: item.fmt for item in items},

@@ -179,4 +179,5 @@ def by_unit_name(table: Suppressed, unit_names: dict[str, str]) -> Suppressed:
     index = [unit_names.get(str(u), str(u)) for u in table.values["unit_code"]]
     values = table.values.drop(columns="unit_code").set_axis(index)
     hidden = table.hidden.drop(columns="unit_code").set_axis(index)
-    return Suppressed(values=values, hidden=hidden, k=table.k)
+    secondary = None if table.secondary is None else table.secondary.drop(columns="unit_code").set_axis(index)
+    return Suppressed(values=values, hidden=hidden, k=table.k, secondary=secondary)

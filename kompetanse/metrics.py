@@ -26,6 +26,14 @@ COUNT_COLUMNS = [
 ]
 RATE_COLUMNS = ["mean_age", "share_60_plus", "turnover_12m", "turnover_12m_excl_retirement", "turnover_ks"]
 MEASURE_COLUMNS = ["fte", "fte_excluding_leave", "retiring_within_5y_fte"]
+# Counts never shown but following from shown ones by a difference (DESIGN.md "Small groups": a hidden
+# count must not come back from a figure and its parts).
+IMPLICIT_PARTS = {
+    "retiring_years_2_5": ("retiring_within_5y", "retiring_within_1y"),
+    "retiring_years_6_10": ("retiring_within_10y", "retiring_within_5y"),
+    "leavers_12m_other": ("leavers_12m", "leavers_12m_retirement"),
+}
+IMPLICIT_COLUMNS = list(IMPLICIT_PARTS)
 
 
 @dataclass(frozen=True)
@@ -83,7 +91,17 @@ def metrics_frame(rows: pd.DataFrame, by: By | None) -> pd.DataFrame:
         frame = pd.concat([frame, pd.DataFrame([empty_total], index=["total"])]).astype({"is_total": bool})
     keep = ["is_total", *keys, "headcount", *MEASURE_COLUMNS, *BAND_COLUMNS, "count_60_plus", *COUNT_COLUMNS,
             "headcount_year_before", "cohort_left", *RATE_COLUMNS]
-    return frame[keep]
+    return with_implicit_parts(frame[keep].copy())
+
+
+def with_implicit_parts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add IMPLICIT_PARTS (a whole minus a part) where the frame has both, so suppression protects them."""
+    for column, (whole, part) in IMPLICIT_PARTS.items():
+        if whole in frame.columns and part in frame.columns:
+            frame[column] = frame[whole] - frame[part]
+        else:
+            frame[column] = float("nan")
+    return frame
 
 
 FTE_LABEL = "Årsverk"
@@ -116,8 +134,27 @@ METRICS_SPEC = SuppressionSpec(
     counts=[*BAND_COLUMNS, "count_60_plus", *COUNT_COLUMNS, "headcount_year_before", "cohort_left"],
     rates=RATE_COLUMNS,
     measures=MEASURE_COLUMNS,
-    row_sums=[("headcount", BAND_COLUMNS)],
+    row_sums=[
+        ("headcount", BAND_COLUMNS),
+        ("count_60_plus", ["band_60_69", "band_70_plus"]),
+        ("retiring_within_5y", ["retiring_within_1y", "retiring_years_2_5"]),
+        ("retiring_within_10y", ["retiring_within_5y", "retiring_years_6_10"]),
+        ("leavers_12m", ["leavers_12m_retirement", "leavers_12m_other"]),
+    ],
     total_row="total",
+    # A share, rate, mean or FTE goes with the counts it is computed from (rate x denominator = count).
+    derived={
+        "mean_age": ["headcount"],
+        "fte": ["headcount"],
+        "fte_excluding_leave": ["headcount"],
+        "share_60_plus": ["count_60_plus", "headcount"],
+        "retiring_within_5y_fte": ["retiring_within_5y"],
+        "turnover_12m": ["leavers_12m", "headcount", "headcount_year_before"],
+        "turnover_12m_excl_retirement": ["leavers_12m_other", "headcount", "headcount_year_before"],
+        "turnover_ks": ["cohort_left", "headcount_year_before"],
+    },
+    implicit=IMPLICIT_COLUMNS,
+    keep=["headcount", "retiring_within_5y"],  # Oversikt's key figures: rather hide 10 years than 5
 )
 
 

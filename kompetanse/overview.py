@@ -93,7 +93,7 @@ def is_empty(figures: list[KeyFigure]) -> bool:
 def units_at_risk(db: store.Db, scope: Scope, k: int, count: int = 5) -> pd.DataFrame:
     """The units with the highest share retiring within 5 years or turnover, each with its reason.
 
-    Units smaller than k are left out (their figures are hidden).
+    Units smaller than k are left out (their figures are hidden), and so are units with no shown risk.
     """
     frame = metrics.compute(db, scope, by="unit")
     shown = metrics.suppressed(frame, k)
@@ -101,10 +101,12 @@ def units_at_risk(db: store.Db, scope: Scope, k: int, count: int = 5) -> pd.Data
     if units.empty:
         return pd.DataFrame(columns=["unit", "Grunn", "score"])
     # A share over a hidden count would give the count away: such a unit is ranked by turnover only.
-    retiring_visible = shown.loc[units.index, "retiring_within_5y"].notna()
+    retiring_visible = shown.loc[units.index, ["retiring_within_5y", "headcount"]].notna().all(axis=1)
     units["retiring_share"] = (units["retiring_within_5y"] / units["headcount"]).where(retiring_visible, 0.0)
-    units["turnover"] = units["turnover_12m"].fillna(0)
+    # Only a shown turnover ranks a unit (a hidden one, with its leavers, would betray them by the rank).
+    units["turnover"] = pd.to_numeric(shown.loc[units.index, "turnover_12m"], errors="coerce").fillna(0)
     units["score"] = units[["retiring_share", "turnover"]].max(axis=1)
+    units = units[units["score"] > 0]  # no shown risk: not "at risk" (and never "0 %" for a hidden figure)
     top = units.sort_values(["score", "unit"], ascending=[False, True]).head(count)
     top["Grunn"] = [_reason(row) for _, row in top.iterrows()]
     return top[["unit", "Grunn", "score"]].reset_index(drop=True)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from kompetanse import costs, formatting, funding, goals, metrics, projection, store
 from kompetanse.metrics import Scope
-from kompetanse.suppression import Suppressed, hidden_label, suppress
+from kompetanse.suppression import Suppressed, suppress
 
 UNKNOWN_USER = "ukjent"
 CURRENT = "current"  # the live plan, in a comparison
@@ -322,14 +322,14 @@ def _suppressed(figures: dict[str, float | None], k: int) -> Suppressed | None:
     for column in [spec.size, *spec.counts, *spec.rates, *spec.measures]:
         if column not in frame:
             frame[column] = float("nan")
-    return suppress(frame, spec, k)
+    return suppress(metrics.with_implicit_parts(frame), spec, k)
 
 
 def _shown(figures: Suppressed | None, column: str, fmt: Callable[[float], str], k: int) -> str:
     if figures is None or column not in figures.values.columns:
         return "–"
     if bool(figures.hidden.at["total", column]):
-        return hidden_label(k)
+        return figures.label("total", column)
     value = figures.values.at["total", column]
     return "–" if _missing(value) else fmt(float(value))
 

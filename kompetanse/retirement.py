@@ -124,7 +124,8 @@ def year_table(db: store.Db, scope: Scope, k: int) -> YearTable:
     fte[SUM_COLUMN] = fte[YEAR_COLUMNS].sum(axis=1)
     fte.insert(0, SIZE_COLUMN, persons[SIZE_COLUMN])
     fte_hidden = shown_persons.hidden.copy()
-    shown_fte = Suppressed(values=fte.astype(object).where(~fte_hidden, None), hidden=fte_hidden, k=k)
+    shown_fte = Suppressed(values=fte.astype(object).where(~fte_hidden, None), hidden=fte_hidden, k=k,
+                           secondary=shown_persons.secondary)
     return YearTable(persons=shown_persons, fte=shown_fte, headcount=int(persons.at[TOTAL, SIZE_COLUMN]))
 
 
@@ -149,7 +150,7 @@ def total_labels(table: Suppressed, columns: list[str], decimals: int = 0) -> di
     """Each column's total row value formatted ("23", "19,7"), or "<k" where hidden."""
     row = table.values.loc[TOTAL, columns]
     return {
-        column: hidden_label(table.k) if value is None else formatting.number(value, decimals)
+        column: table.label(TOTAL, column) if value is None else formatting.number(value, decimals)
         for column, value in row.items()
     }
 
@@ -206,7 +207,9 @@ def share_matrix(db: store.Db, scope: Scope, k: int, unit_names: Mapping[str, st
     sizes = groups.groupby("unit")["headcount"].sum().sort_values(ascending=False, kind="stable")
     left_out = max(0, len(sizes) - MAX_HEATMAP_UNITS)
     groups = groups[groups["unit"].isin(sizes.index[:MAX_HEATMAP_UNITS])].reset_index(drop=True)
-    shown = suppress(groups, SuppressionSpec(size="headcount", rates=["share"]), k)
+    spec = SuppressionSpec(size="headcount", counts=["retiring_within_5y"], rates=["share"],
+                           derived={"share": ["retiring_within_5y", "headcount"]})
+    shown = suppress(groups, spec, k)
     groups["shown"] = pd.to_numeric(shown.values["share"], errors="coerce")
     groups["text"] = [
         hidden_label(k) if hidden else formatting.percent(value, 0)

@@ -79,7 +79,16 @@ TREND_PERIODS: dict[str, int | None] = {
 }
 
 TREND_COUNTS = ["leavers_12m", "leavers_12m_retirement", "headcount_year_before", "cohort_left"]
-TREND_SPEC = SuppressionSpec(size="headcount", counts=TREND_COUNTS, rates=list(RATE_LABELS))
+TREND_SPEC = SuppressionSpec(
+    size="headcount", counts=TREND_COUNTS, rates=list(RATE_LABELS),
+    # A rate goes with the counts it is computed from (rate x headcount would give a hidden count back).
+    derived={
+        "turnover_12m": ["leavers_12m", "headcount", "headcount_year_before"],
+        "turnover_12m_excl_retirement": ["leavers_12m", "leavers_12m_retirement", "headcount",
+                                         "headcount_year_before"],
+        "turnover_ks": ["cohort_left", "headcount_year_before"],
+    },
+)
 
 PERCENT: Callable[[float], str] = formatting.percent
 NUMBER: Callable[[float], str] = formatting.number
@@ -263,13 +272,12 @@ def by_group(db: store.Db, scope: Scope, by: GroupBy, k: int, names: Mapping[str
         TOTAL_LABEL if is_total else (names.get(g, g) if by == "unit" else str(g))
         for is_total, g in zip(frame["is_total"], frame[by], strict=True)
     ]
-    values = figures.values[GROUP_COLUMNS].rename(columns=TABLE_LABELS)
-    hidden = figures.hidden[GROUP_COLUMNS].rename(columns=TABLE_LABELS)
+    picked = figures.select(columns=GROUP_COLUMNS, rename=TABLE_LABELS).reindexed(range(len(labels)))
     group = GROUP_LABELS[by]
-    values.insert(0, group, labels)
-    hidden.insert(0, group, False)
-    values.index = hidden.index = labels
-    return Suppressed(values=values.reset_index(drop=True), hidden=hidden.reset_index(drop=True), k=k)
+    for part in (picked.values, picked.hidden, picked.secondary):
+        if part is not None:
+            part.insert(0, group, labels if part is picked.values else False)
+    return picked
 
 
 def group_chart_frame(group_figures: Suppressed, group: str) -> pd.DataFrame:
@@ -283,7 +291,8 @@ def group_chart_frame(group_figures: Suppressed, group: str) -> pd.DataFrame:
             group: rows[group],
             "Definisjon": column,
             "Andel": [0.0 if v is None else float(v) for v in shown],
-            "Tekst": [hidden_label(group_figures.k) if v is None else formatting.percent(v) for v in shown],
+            "Tekst": [group_figures.label(i, column) if v is None else formatting.percent(v)
+                      for i, v in shown.items()],
         }))
     return pd.concat(parts, ignore_index=True)
 
@@ -329,7 +338,11 @@ def reason_table(reasons: Suppressed) -> Suppressed:
     values = reasons.values.rename_axis("Sluttårsak").reset_index()
     hidden = reasons.hidden.rename_axis("Sluttårsak").reset_index()
     hidden["Sluttårsak"] = False
-    return Suppressed(values=values, hidden=hidden, k=reasons.k)
+    secondary = None
+    if reasons.secondary is not None:
+        secondary = reasons.secondary.rename_axis("Sluttårsak").reset_index()
+        secondary["Sluttårsak"] = False
+    return Suppressed(values=values, hidden=hidden, k=reasons.k, secondary=secondary)
 
 
 def reason_chart_frame(reasons: Suppressed) -> pd.DataFrame:
@@ -338,5 +351,5 @@ def reason_chart_frame(reasons: Suppressed) -> pd.DataFrame:
     return pd.DataFrame({
         "Sluttårsak": values.index,
         "Antall": [0 if v is None else int(v) for v in values],
-        "Tekst": [hidden_label(reasons.k) if v is None else formatting.number(v) for v in values],
+        "Tekst": [reasons.label(i, REASON_COLUMN) if v is None else formatting.number(v) for i, v in values.items()],
     })

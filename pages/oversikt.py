@@ -29,7 +29,7 @@ else:
     st.subheader("Enhetene med størst risiko")
     risk = overview.units_at_risk(db, chosen.scope, k)
     if risk.empty:
-        st.info(f"Ingen enheter med minst {k} ansatte i utvalget.")
+        st.info(f"Ingen enheter å vise: ingen enhet med minst {k} ansatte har synlig pensjonsrisiko eller turnover.")
     else:
         risk["Enhet"] = [chosen.unit_names.get(u, u) for u in risk["unit"]]
         st.dataframe(risk[["Enhet", "Grunn"]], hide_index=True, width="stretch")

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from kompetanse import formatting
-from kompetanse.suppression import Suppressed, explain, hidden_label
+from kompetanse.suppression import SECONDARY_LABEL, Suppressed, explain, hidden_label
 
 Formatter = Callable[[float], str]
 HIDDEN_SORT_VALUE = float("-inf")  # the value behind a "<k" cell in a table (never shown)
@@ -28,17 +28,15 @@ def chart(fig: go.Figure, *, key: str | None = None) -> None:
 def styled(
     suppressed: Suppressed, formats: Mapping[str, Formatter], labels: Mapping[str, str] | None = None
 ) -> pd.io.formats.style.Styler:
-    """A table whose numbers keep sorting as numbers but show Norwegian text and "<k" where hidden.
+    """A table whose numbers keep sorting as numbers but show Norwegian text, "<k" or ":" where hidden.
 
     `labels` renames columns for the reader (the browser grid ignores a Styler's relabelled headers).
     """
     if labels:
-        suppressed = Suppressed(
-            values=suppressed.values.rename(columns=labels), hidden=suppressed.hidden.rename(columns=labels),
-            k=suppressed.k,
-        )
+        suppressed = suppressed.select(rename=labels)
         formats = {labels.get(column, column): fmt for column, fmt in formats.items()}
     label = hidden_label(suppressed.k)
+    secondary = suppressed.secondary if suppressed.secondary is not None else suppressed.hidden & False
     numeric = suppressed.values.copy()
     for column in numeric.columns:
         if column in formats:
@@ -49,16 +47,20 @@ def styled(
     styler = numeric.style
     for column, fmt in formats.items():
         if column in numeric.columns:
-            hidden = suppressed.hidden[column]
+            hidden = suppressed.hidden[column].astype(bool)
+            protecting = hidden & secondary[column].astype(bool)
+            primary = hidden & ~protecting
             styler = styler.format(
                 lambda v, f=fmt: formatting.number(None) if pd.isna(v) else f(v), subset=[column]
             )
-            styler = styler.format(lambda _v: label, subset=pd.IndexSlice[hidden[hidden].index, [column]])
+            styler = styler.format(lambda _v: label, subset=pd.IndexSlice[primary[primary].index, [column]])
+            styler = styler.format(lambda _v: SECONDARY_LABEL,
+                                   subset=pd.IndexSlice[protecting[protecting].index, [column]])
     return styler
 
 
 def hidden_note(suppressed: Suppressed) -> None:
-    """Say why a figure shows as "<k", where any does."""
+    """Say why a figure shows as "<k" or ":", where any does."""
     if suppressed.any_hidden:
         st.caption(explain(suppressed.k))
 

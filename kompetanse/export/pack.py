@@ -39,7 +39,7 @@ from kompetanse import (
 )
 from kompetanse.metrics import METRICS_SPEC, Scope
 from kompetanse.rules import AGE_BAND_LABELS
-from kompetanse.suppression import Suppressed, SuppressionSpec, explain, hidden_label, suppress
+from kompetanse.suppression import SECONDARY_LABEL, Suppressed, explain, hidden_label, suppress
 
 if TYPE_CHECKING:
     from kompetanse.export.plan_pack import PlanTables
@@ -88,10 +88,11 @@ class Table:
     key: str
     title: str
     values: pd.DataFrame  # index: row keys (unit codes, professions, "total"); columns: headings
-    hidden: pd.DataFrame  # True where a figure is hidden (shown as "<k")
+    hidden: pd.DataFrame  # True where a figure is hidden (shown as "<k", or ":" where `secondary`)
     kinds: dict[str, Kind]  # per column; columns not listed are text
     k: int
     notes: tuple[str, ...] = ()
+    secondary: pd.DataFrame | None = None  # True where hidden only to protect another figure (":")
 
     def __post_init__(self) -> None:
         # Plain Python lookups: a writer reads every cell, and pandas' .at is slow per call.
@@ -99,6 +100,8 @@ class Table:
         object.__setattr__(self, "_column_at", {column: j for j, column in enumerate(self.values.columns)})
         object.__setattr__(self, "_cells", self.values.to_numpy(dtype=object))
         object.__setattr__(self, "_hidden_cells", self.hidden.to_numpy(dtype=bool))
+        secondary = self.hidden & False if self.secondary is None else self.secondary.reindex_like(self.hidden)
+        object.__setattr__(self, "_secondary_cells", secondary.fillna(False).to_numpy(dtype=bool))
 
     @property
     def columns(self) -> list[str]:
@@ -122,6 +125,12 @@ class Table:
     def is_hidden(self, row: Hashable, column: str) -> bool:
         return bool(self._hidden_cells[self._row_at[row], self._column_at[column]])
 
+    def mark(self, row: Hashable, column: str) -> str:
+        """How a hidden cell reads: ":" where hidden only to protect another figure, else "<k"."""
+        if self._secondary_cells[self._row_at[row], self._column_at[column]]:
+            return SECONDARY_LABEL
+        return hidden_label(self.k)
+
     def value(self, row: Hashable, column: str) -> Any:
         """The figure (None where hidden or missing)."""
         if self.is_hidden(row, column):
@@ -132,9 +141,9 @@ class Table:
         return value.item() if hasattr(value, "item") else value
 
     def text(self, row: Hashable, column: str) -> str:
-        """The cell as a reader sees it: Norwegian number formats, "<k" where hidden, "–" where missing."""
+        """The cell as a reader sees it: Norwegian number formats, "<k" or ":" where hidden, "–" where missing."""
         if self.is_hidden(row, column):
-            return hidden_label(self.k)
+            return self.mark(row, column)
         value = self.value(row, column)
         kind = self.kind(column)
         if value is None:
@@ -286,11 +295,15 @@ def _table(
     rows = list(rows)
     values = source.values.loc[rows, list(columns)].rename(columns={c: h for c, (h, _) in columns.items()})
     hidden = source.hidden.loc[rows, list(columns)].rename(columns={c: h for c, (h, _) in columns.items()})
+    secondary = (source.secondary if source.secondary is not None else source.hidden & False)
+    secondary = secondary.loc[rows, list(columns)].rename(columns={c: h for c, (h, _) in columns.items()})
     for position, (heading, texts) in enumerate((labels or {}).items()):
         values.insert(position, heading, list(texts))
         hidden.insert(position, heading, False)
+        secondary.insert(position, heading, False)
     kinds: dict[str, Kind] = {h: kind for h, kind in columns.values()}
-    return Table(key, title, values.astype(object), hidden.astype(bool), kinds, source.k, tuple(notes))
+    return Table(key, title, values.astype(object), hidden.astype(bool), kinds, source.k, tuple(notes),
+                 secondary.astype(bool))
 
 
 def _ordered(keys: Sequence[Hashable], order: Sequence[str]) -> list[Hashable]:
@@ -469,26 +482,19 @@ def _backtest_table(db: store.Db, scope: Scope, k: int) -> Table | None:
 
 
 def _rekey(source: Suppressed, keys: Sequence[Hashable]) -> Suppressed:
-    return Suppressed(values=source.values.set_axis(list(keys)), hidden=source.hidden.set_axis(list(keys)), k=source.k)
+    return source.reindexed(keys)
 
 
-COVERAGE_SIZE = "unit_headcount"
-COVERAGE_SPEC = SuppressionSpec(size=COVERAGE_SIZE, counts=["holders"])
-
-
-def _coverage_table(db: store.Db, scope: Scope, k: int, per_unit: pd.DataFrame, order: list[str],
+def _coverage_table(db: store.Db, scope: Scope, k: int, order: list[str],
                     names: dict[str, str]) -> Table | None:
-    """Requirement coverage per unit and competence. The holders are persons: 1..k-1 shows "<k", and
-    where the holders are hidden, so is the gap (requirement - gap would give them away)."""
+    """Requirement coverage per unit and competence, as the Kompetanse page shows it.
+
+    How many hold a competence a unit requires is an operational figure, not a characteristic of
+    persons (DESIGN.md "Small groups"): it is shown as it is, like the page's coverage matrix."""
     frame = competence.coverage(db, scope)
     if frame.empty:
         return None
-    heads = per_unit["headcount"].to_dict()
-    frame[COVERAGE_SIZE] = [int(heads.get(u, 0) or 0) for u in frame["unit_code"]]
-    shown = suppress(frame, COVERAGE_SPEC, k)
-    hidden = shown.hidden.copy()
-    hidden["gap"] = hidden["holders"] & (frame["gap"] > 0)
-    shown = Suppressed(values=frame.astype(object).where(~hidden, None), hidden=hidden, k=k)
+    shown = _open(frame, k)
     position = {code: i for i, code in enumerate(order)}
     keys = zip(frame.index, frame["unit_code"], frame["competence"].astype(str).str.lower(), strict=True)
     ordered = [i for i, *_ in sorted(keys, key=lambda t: (position.get(t[1], len(position)), t[1], t[2]))]
@@ -497,11 +503,11 @@ def _coverage_table(db: store.Db, scope: Scope, k: int, per_unit: pd.DataFrame, 
     codes = frame.loc[ordered, "unit_code"].tolist()
     return _table(
         "coverage", "Kompetansedekning: krav og innehavere per enhet", shown, ordered,
-        {"min_holders": ("Krav", "number"), "holders": ("Innehavere", "persons"), "gap": ("Mangler", "number")},
+        {"min_holders": ("Krav", "number"), "holders": ("Innehavere", "number"), "gap": ("Mangler", "number")},
         {CODE: codes, UNIT: [names.get(c, c) for c in codes],
          "Kompetanse": frame.loc[ordered, "competence"].tolist(), "Status": [status[i] for i in ordered]},
         ("Innehavere: aktive i enheten med gyldig kompetanse på referansedatoen. Mangler = krav - innehavere "
-         "(minst 0); skjult der antall innehavere er skjult.",),
+         "(minst 0). Kompetansedekning er et driftstall og vises som på Kompetanse-siden.",),
     )
 
 
@@ -751,7 +757,7 @@ def gather(
     per_year, need = _retirement_tables(memo, scope, k)
     forecast_check = _backtest_table(memo, scope, k)
     step("Kompetanse")
-    coverage = _coverage_table(memo, scope, k, per_unit, order, names)
+    coverage = _coverage_table(memo, scope, k, order, names)
     step("Tiltak og kostnader")
     measures, cost_per_year, cost_by_unit, cost_totals = _cost_tables(memo, scope, k, order, names)
     step("Diagrammer")

@@ -84,8 +84,8 @@ def _heading(sheet: _Sheet, pack: Pack, title: str) -> None:
     ws["A1"] = title
     ws["A1"].font = TITLE_FONT
     ws["A2"] = f"{pack.meta.scope_label} · referansedato {formatting.day(pack.meta.as_of)}"
-    ws["A3"] = (f"«{hidden_label(pack.meta.k)}»: skjult fordi gruppen er liten (færre enn {pack.meta.k} personer). "
-                "Se Forside.")
+    ws["A3"] = (f"«{hidden_label(pack.meta.k)}»: skjult fordi gruppen er liten (færre enn {pack.meta.k} personer); "
+                "«:»: skjult for at et skjult tall ikke skal kunne regnes ut. Se Forside.")
 
 
 def _write_table(sheet: _Sheet, table: Table, top: int = TABLE_TOP, left: int | None = None) -> int:
@@ -107,7 +107,7 @@ def _write_table(sheet: _Sheet, table: Table, top: int = TABLE_TOP, left: int | 
             sheet.cells[(table.key, key, column)] = (row, left + offset)
             kind = table.kind(column)
             if table.is_hidden(key, column):
-                cell.value = hidden_label(table.k)
+                cell.value = table.mark(key, column)
                 cell.alignment = RIGHT
             else:
                 value = table.value(key, column)

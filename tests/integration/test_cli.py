@@ -64,6 +64,26 @@ def test_metrics_suppresses_small_counts_as_null(db):
             assert value is None or not 1 <= value < 5
 
 
+def test_metrics_hides_every_figure_that_gives_a_hidden_count_back(db):
+    rows = {row["unit"]: row for row in json.loads(run("metrics", "--db", str(db), "--json").stdout)["rows"]}
+    mb_l = rows["MB-L"]  # 32 persons, two of them 60-69 (hidden)
+    assert mb_l["headcount"] == 32 and mb_l["age_bands"]["60-69"] is None
+    assert mb_l["share_60_plus"] is None  # 0.0625 x 32 = the hidden 2
+    assert mb_l["leavers_12m"] is None and mb_l["turnover_12m"] is None  # 1/32: one leaver
+    assert mb_l["retiring_within_5y"] is None and mb_l["retiring_within_5y_fte"] is None
+    for code in ("INT", "FOD"):  # hidden leavers came back from turnover_12m with turnover_ks
+        assert rows[code]["leavers_12m"] is None
+        assert rows[code]["turnover_12m"] is None and rows[code]["turnover_ks"] is None
+    bb_l = rows["BB-L"]  # 7 persons, hidden to protect BB-N (4): no share or mean age that gives 7 back
+    assert bb_l["headcount"] is None
+    assert bb_l["share_60_plus"] is None and bb_l["mean_age"] is None and bb_l["fte"] is None
+    assert bb_l["age_bands"]["<20"] == 0 and bb_l["age_bands"]["70+"] == 0  # true zeros stay 0
+    for row in rows.values():
+        for count, figure in (("retiring_within_5y", "retiring_within_5y_fte"), ("leavers_12m", "turnover_12m")):
+            if row[count] is None:
+                assert row[figure] is None, (row["unit"], figure)
+
+
 def test_metrics_by_profession_and_both(db):
     data = json.loads(run("metrics", "--db", str(db), "--as-of", "2023-12-01", "--by", "profession", "--json").stdout)
     assert "profession" in data["rows"][0] and "unit" not in data["rows"][0]

@@ -100,15 +100,31 @@ def test_bad_usage_exits_2(db):
 
 
 def test_metrics_as_user_shows_exactly_what_the_user_may_see(db):
-    leader = run("metrics", "--db", str(db), "--as-user", "kari", "--min-cell", "0", "--json")
+    leader = run("metrics", "--db", str(db), "--as-user", "kari", "--json")
     assert leader.returncode == 0, leader.stderr
     shown = json.loads(leader.stdout)
     assert [row["unit"] for row in shown["rows"]] == ["MB-L"]
     assert shown["total"]["headcount"] == 32
-    hr = json.loads(run("metrics", "--db", str(db), "--as-user", "hanne", "--min-cell", "0", "--json").stdout)
-    everyone = json.loads(run("metrics", "--db", str(db), "--min-cell", "0", "--json").stdout)
+    hr = json.loads(run("metrics", "--db", str(db), "--as-user", "hanne", "--json").stdout)
+    everyone = json.loads(run("metrics", "--db", str(db), "--json").stdout)
     assert [r["unit"] for r in hr["rows"]] == [r["unit"] for r in everyone["rows"]]
     assert hr["total"]["headcount"] == everyone["total"]["headcount"] == 1196
+
+
+def test_as_user_never_shows_raw_figures_a_lower_min_cell_is_refused(db):
+    # kari sees MB-L with the app's k = 5: its two persons 60+ are hidden, so --min-cell 0 may not show them
+    refused = run("metrics", "--db", str(db), "--as-user", "kari", "--min-cell", "0", "--json")
+    assert refused.returncode == 2
+    assert refused.stdout == ""
+    assert "--as-user" in refused.stderr and "minste gruppestørrelse 5" in refused.stderr
+    stricter = json.loads(run("metrics", "--db", str(db), "--as-user", "kari", "--min-cell", "10", "--json").stdout)
+    assert stricter["min_cell"] == 10
+    shown = json.loads(run("metrics", "--db", str(db), "--as-user", "kari", "--json").stdout)
+    assert shown["min_cell"] == 5
+    assert shown["rows"][0]["age_bands"]["60-69"] is None
+    # export has no --min-cell: the pack always uses the app's k (argparse: bad usage, exit 2)
+    assert run("export", "--db", str(db), "--as-user", "kari", "--min-cell", "0", "--format", "xlsx",
+               "--out", "/tmp/never-written.xlsx").returncode == 2
 
 
 def test_unknown_user_exits_1(db, tmp_path):

@@ -83,15 +83,20 @@ def test_small_groups_are_hidden_uncoloured_and_ranked_last(con: duckdb.DuckDBPy
 
 
 def test_chart_leaves_hidden_units_out(con: duckdb.DuckDBPyConnection) -> None:
-    chart = compare.indicator_chart(con, Scope(as_of=D), 5, "Andel 60+")
-    assert chart.left_out == ["C"]
-    assert chart.note is not None and "C" in chart.note
-    bars = chart.figure.data[0]
-    assert list(bars.y) == ["B", "A"]  # largest at the top
-    assert list(bars.text) == [formatting.percent(0.0), formatting.percent(0.2)]
-    line = chart.figure.layout.shapes[0]
+    raw = compare.indicator_chart(con, Scope(as_of=D), 0, "Andel 60+")
+    bars = raw.figure.data[0]
+    assert list(bars.y) == ["C", "B", "A"]  # largest at the top
+    assert list(bars.text) == [formatting.percent(0.0), formatting.percent(0.0), formatting.percent(0.2)]
+    line = raw.figure.layout.shapes[0]
     assert line.x0 == pytest.approx(100 * 2 / 18)
-    assert "11,1 %" in chart.figure.layout.annotations[0].text
+    assert "11,1 %" in raw.figure.layout.annotations[0].text
+    chart = compare.indicator_chart(con, Scope(as_of=D), 5, "Andel 60+")
+    # C has 2 persons; A's share (2 of 10) would give its two persons 60+ back: both are left out,
+    # and so is the reference line (2 of 18 in the whole selection).
+    assert chart.left_out == ["A", "C"]
+    assert chart.note is not None and "C" in chart.note
+    assert list(chart.figure.data[0].y) == ["B"]
+    assert not chart.figure.layout.shapes
     nobody = compare.indicator_chart(con, Scope(as_of=D, units=("C",)), 5, "Andel 60+")
     assert nobody.figure is None and nobody.left_out == ["C"]
 

@@ -129,11 +129,15 @@ def test_share_matrix(tmp_path):
     rows += [person(f"b{i}", date(1957, 1, 1), unit="B") for i in range(3)]
     con = load(tmp_path, rows)
     matrix = retirement.share_matrix(con, Scope(as_of=D), 5, {"A": "Enhet A"})
-    assert matrix.shares.loc["Enhet A", "lege"] == pytest.approx(2 / 6)
-    assert matrix.text.loc["Enhet A", "lege"].replace("\xa0", " ") == "33 %"
+    shown = retirement.share_matrix(con, Scope(as_of=D), 0, {"A": "Enhet A"})
+    assert shown.shares.loc["Enhet A", "lege"] == pytest.approx(2 / 6)
+    assert shown.text.loc["Enhet A", "lege"].replace("\xa0", " ") == "33 %"
+    # 2 of 6 would give the two retiring persons back (share x headcount): hidden with them
+    assert pd.isna(matrix.shares.loc["Enhet A", "lege"])
+    assert matrix.text.loc["Enhet A", "lege"] == "<5"
     assert pd.isna(matrix.shares.loc["B", "lege"])  # 3 persons: no rate
     assert matrix.text.loc["B", "lege"] == "<5"
-    assert matrix.hidden_cells == (("B", "lege"),)
+    assert set(matrix.hidden_cells) == {("Enhet A", "lege"), ("B", "lege")}
 
 
 # --- Rule edits ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -77,5 +78,71 @@ def test_no_count_below_k_visible_and_no_single_hidden_cell(rows, k):
             assert hidden.loc[label, PARTS].sum() != 1
     members = [label for label in frame.index if label != "sum"]
     for column in [*PARTS, "total"]:
-        if not hidden.at["sum", column]:
+        if not hidden.at["sum", column] and frame.at["sum", column] != 0:  # a shown 0: every part is 0
             assert hidden.loc[members, column].sum() != 1
+
+
+# --- Derived figures, «:» and what may not come back (issue 12) -------------------------------------
+
+DERIVED = SuppressionSpec(
+    size="persons", counts=["older"], rates=["share", "mean_age"], measures=["fte"],
+    total_row="sum", derived={"share": ["older", "persons"], "mean_age": ["persons"], "fte": ["persons"]},
+)
+
+
+def units_frame(rows: dict[str, tuple[int, int, float, float]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, index=["persons", "older", "mean_age", "fte"]).T
+    frame.loc["sum"] = frame.sum()
+    frame["share"] = frame["older"] / frame["persons"]
+    return frame
+
+
+def test_a_share_is_hidden_with_its_count():
+    frame = units_frame({"MB-L": (32, 2, 41.4, 27.4), "SENG": (66, 6, 45.8, 53.0), "SYK": (40, 5, 44.0, 35.0)})
+    result = suppress(frame, DERIVED, 5)
+    assert result.values.at["MB-L", "share"] is None  # 0.0625 x 32 would give the 2 back
+    assert result.label("MB-L", "share") == "<5"
+    # SYK's 5 is hidden so that the total's 13 does not give MB-L's 2 back: its share goes too, marked ":"
+    assert result.values.at["SYK", "older"] is None and result.label("SYK", "share") == ":"
+    assert result.values.at["SENG", "share"] == pytest.approx(6 / 66)
+
+
+def test_a_headcount_hidden_to_protect_a_sibling_reads_colon_and_takes_its_mean_age_and_fte_along():
+    result = suppress(units_frame({"BB-L": (7, 1, 49.4, 6.6), "BB-N": (4, 0, 47.0, 3.6), "MM": (13, 0, 42.2, 11.2)}),
+                      DERIVED, 5)
+    assert result.values.at["BB-N", "persons"] is None and result.label("BB-N", "persons") == "<5"
+    assert result.values.at["BB-L", "persons"] is None  # else 24 - 7 - 13 = 4
+    assert result.label("BB-L", "persons") == ":"
+    assert result.values.at["BB-L", "mean_age"] is None and result.label("BB-L", "mean_age") == ":"
+    assert result.values.at["BB-L", "fte"] is None
+    assert result.values.at["MM", "persons"] == 13
+    assert ":" in result.marked().to_numpy()
+    assert "«:»" in explain(5)
+
+
+def test_a_rate_of_zero_over_a_shown_zero_stays():
+    frame = units_frame({"A": (12, 0, 40.0, 10.0), "B": (9, 6, 50.0, 8.0)})
+    frame.loc["A", "persons"] = 12
+    spec = SuppressionSpec(size="persons", counts=["older", "before"], rates=["share"],
+                           derived={"share": ["older", "before"]})
+    frame["before"] = [3, 9, 12]
+    result = suppress(frame, spec, 5)
+    assert result.values.at["A", "share"] == 0  # 0 / anything gives nothing back
+    assert result.values.at["B", "share"] is not None
+
+
+def test_a_shown_total_of_zero_needs_no_second_cell():
+    frame = table([[0, 0, 0], [0, 0, 2], [0, 0, 9]])
+    result = suppress(frame, SPEC, 5)
+    assert result.values.at["sum", "a"] == 0 and result.values.at["u2", "a"] == 0  # true zeros stay 0
+    assert result.values.at["u1", "c"] is None
+
+
+def test_an_implicit_part_is_hidden_first_and_a_kept_figure_last():
+    # 10 years = 5 years + years 6-10; the years 6-10 (1) are never shown but follow by difference
+    frame = pd.DataFrame({"persons": [36], "within_5": [6], "within_10": [7], "years_6_10": [1]}, index=["FOD"])
+    spec = SuppressionSpec(size="persons", counts=["within_5", "within_10"], implicit=["years_6_10"],
+                           row_sums=[("within_10", ["within_5", "years_6_10"])], keep=["within_5"])
+    result = suppress(frame, spec, 5)
+    assert result.values.at["FOD", "within_5"] == 6  # the key figure stays
+    assert result.values.at["FOD", "within_10"] is None and result.label("FOD", "within_10") == ":"

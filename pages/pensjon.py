@@ -121,12 +121,13 @@ with tab_need:
                       help="Legges til alle aldre i regeltabellen (og forskyver utgangsratene).")
     same_turnover = c3.toggle("Samme turnover for alle", key="p_same_turnover",
                               help="Av: hver yrkesgruppes målte turnover utenom pensjon siste 12 måneder.")
+    # Shown only when it applies: a disabled slider's label is too faint to read (WCAG 1.4.3).
     turnover = c3.slider("Turnover utenom pensjon (% per år)", 0, 30, projection.percent_points(measured),
-                         key="p_turnover", disabled=not same_turnover, format="%d %%")
+                         key="p_turnover", format="%d %%") if same_turnover else None
     growth = c4.slider("Vekst i bemanningen (% per år)", 0, 10, 0, key="p_growth", format="%d %%")
     st.caption(f"Målt turnover utenom pensjon i utvalget: {formatting.percent(measured)}.")
 
-    scenario = projection.scenario(method, shift, turnover if same_turnover else None, growth)
+    scenario = projection.scenario(method, shift, turnover, growth)
     population = projection.population(db, scope)
     if population.empty:
         render.empty()

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kompetanse import formatting
+from kompetanse import colours, formatting
 from kompetanse.suppression import Suppressed, explain, hidden_label
 
 Formatter = Callable[[float], str]
@@ -16,7 +16,8 @@ HIDDEN_SORT_VALUE = float("-inf")  # the value behind a "<k" cell in a table (ne
 
 
 def chart(fig: go.Figure, *, key: str | None = None) -> None:
-    """A plotly chart with Norwegian separators ("1 234,5") and the app's look."""
+    """A plotly chart with Norwegian separators ("1 234,5") and the app's look (kompetanse.colours)."""
+    colours.apply(fig)
     fig.update_layout(
         separators=formatting.PLOTLY_SEPARATORS,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},

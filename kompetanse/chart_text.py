@@ -63,7 +63,9 @@ def pyramid(table: Suppressed, women: str = "Kvinner", men: str = "Menn", person
         return f"{what} {NO_FIGURES}"
     largest = max(shown, key=lambda band: shown[band])
     finding = [f"Flest ansatte er {largest} år ({_count(shown[largest])})"]
-    share = _share_60_plus(table, TOTAL, persons, OLDEST_BANDS)
+    oldest = [_visible(table, band, persons) for band in OLDEST_BANDS]  # the pyramid's bands are its rows
+    size = _visible(table, TOTAL, persons)
+    share = None if not size or None in oldest else sum(c for c in oldest if c is not None) / size
     if share is not None:
         finding.append(f"{formatting.percent(share)} er 60 år eller eldre")
     else:

@@ -116,6 +116,7 @@ def sign_in_page() -> None:
         name = st.text_input("Brukernavn", key="sign_in_name")
         password = st.text_input("Passord", type="password", key="sign_in_password")
         submitted = st.form_submit_button("Logg inn", type="primary")
+    st.page_link("pages/tilgjengelighet.py", label="Tilgjengelighetserklæring", icon=":material/accessibility:")
     if not submitted:
         return
     con = data.connection()
@@ -143,6 +144,7 @@ def oidc_sign_in_page() -> None:
     st.write("Kompetanse viser personalopplysninger. Logg inn med jobbkontoen din.")
     if st.button("Logg inn", type="primary", key="oidc_sign_in"):
         st.login()
+    st.page_link("pages/tilgjengelighet.py", label="Tilgjengelighetserklæring", icon=":material/accessibility:")
 
 
 def no_access_page() -> None:

@@ -102,6 +102,7 @@ MEASURES: tuple[str, ...] = (
     "å verne enkeltpersoner, står som «<5».",
     "Alle diagrammer har en tekst som sier hva de viser og hva hovedfunnet er, og tallene som tabell.",
     "Alle skjemafelt har synlige ledetekster, og alt kan velges og endres med tastatur.",
+    "Sidene er merket som norsk (bokmål), så skjermlesere leser dem med norsk uttale.",
 )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from kompetanse import access, audit, units, users
-from ui import data
+from ui import data, render
 
 SESSION_KEY = "_auth"  # {"user": name, "last_seen": datetime}
 NOTICE_KEY = "_auth_notice"
@@ -53,6 +53,7 @@ def _timed_out(con, state: dict) -> bool:  # type: ignore[no-untyped-def]
 
 def gate() -> Gate:
     """This run's Access, or the page to show instead (sign-in, or no access)."""
+    render.declare_language()  # every run passes here first, signed in or not
     con = data.connection()
     if oidc_configured():
         return _oidc_gate(con)

@@ -38,6 +38,7 @@ from .conftest import (
 pytestmark = pytest.mark.e2e
 
 AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+LANGUAGE = "nb"  # the pages are in Norwegian bokmål (3.1.1 Language of page)
 WCAG_TAGS = list(accessibility.WCAG_TAGS)  # the statement names what is tested
 PASSWORD = "riktig-passord"
 # name, role, units granted (None: all); each role's own navigation decides the pages visited
@@ -107,6 +108,9 @@ class Audit:
             # once per document: Streamlit switches pages in place
             await self.page.add_script_tag(path=str(AXE_SCRIPT))
         violations = await self.page.evaluate(AXE_RUN, [include, WCAG_TAGS])
+        language = await self.page.evaluate("() => document.documentElement.lang")
+        if language != LANGUAGE:  # axe checks that a language is declared, not that it is the right one
+            violations.append({"id": "html-lang-norwegian", "help": f"3.1.1: lang={language!r}, not {LANGUAGE!r}"})
         self.checked.append(f"{self.who}: {where}")
         if violations:
             self.found[f"{self.who}: {where}"] = violations

@@ -32,6 +32,13 @@ NAMED: dict[str, str] = {
     # the plan's measure categories (costs.CATEGORY_LABELS, plan_edit.CATEGORY_LABELS)
     "rekruttering": "#1e7b45", "rekruttering av personell": "#1e7b45",
     "utvikling": "#7d3c98", "utvikling av personell": "#7d3c98",
+    # turnover's definitions (turnover.RATE_LABELS; the page's bars and the pack's chart)
+    "turnover": "#2e6da4", "turnover uten pensjon": "#117a75", "ks-turnover": "#a6501a",
+    # retirements and the recruitment need (the pack's chart)
+    "når pensjonsalder": "#2e6da4", "erstatningsbehov i alt": "#a6501a",
+    # placements (placements.FIGURES) and the goals' levels (goals.LEVELS)
+    "etterspurt": "#2e6da4", "tilbudt": "#1e7b45", "brukt": "#a6501a",
+    "strategimål": "#1b3f73", "resultatmål": "#8a6d0b",
     # profession groups (the retirement rules' groups and the demo's professions)
     "sykepleier": "#2e6da4",
     "spesialsykepleier": "#1b3f73",

@@ -44,7 +44,8 @@ try:
         public = [PAGES[stem] for stem in PUBLIC]
         st.navigation([st.Page(gate, title="Logg inn", default=True), *stand_ins, *public], position="hidden").run()
     else:
-        navigation = st.navigation([page for stem, page in PAGES.items() if stem in gate.pages()])
+        # expanded: with the statement, admin has 13 pages, and Streamlit would hide all past the tenth
+        navigation = st.navigation([page for stem, page in PAGES.items() if stem in gate.pages()], expanded=True)
         auth.banner(gate)
         st.session_state["_filters"] = filters.sidebar(gate)
         auth.sidebar(gate)

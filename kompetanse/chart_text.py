@@ -264,8 +264,11 @@ def pyramid_table(table: Suppressed, persons: str = "Personer", size: str = "sco
 
 
 def heatmap_table(text: pd.DataFrame) -> pd.DataFrame:
-    """The heat map's cells as text ("12 %", "<k", blank where no one works), one row per unit."""
-    return text.rename_axis(index="Enhet", columns=None).reset_index()
+    """The heat map's cells as text ("12 %", "<k"), one row per unit and profession with anyone in it.
+
+    Long, not wide: a table as wide as the map would scroll sideways, which a keyboard cannot (2.1.1)."""
+    long = text.rename_axis(index="Enhet", columns="Yrkesgruppe").stack().rename("Andel innen 5 år").reset_index()
+    return long[long["Andel innen 5 år"] != ""].reset_index(drop=True)
 
 
 def trend_table(points: pd.DataFrame, k: int) -> pd.DataFrame:

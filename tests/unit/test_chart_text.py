@@ -102,7 +102,10 @@ def test_the_heat_map_names_the_highest_and_lowest_shown_share() -> None:
     text = pd.DataFrame({"jordmor": ["40 %", "<5"], "sykepleier": ["10 %", "20 %"]}, index=["Føde", "Post"])
     summary = chart_text.share_heatmap(shares, text)
     assert "Høyest er jordmor i Føde: 40 %; lavest sykepleier i Føde: 10 %." in summary
-    assert list(chart_text.heatmap_table(text).columns) == ["Enhet", "jordmor", "sykepleier"]
+    table = chart_text.heatmap_table(text)
+    assert list(table.columns) == ["Enhet", "Yrkesgruppe", "Andel innen 5 år"]
+    assert table.values.tolist()[:2] == [["Føde", "jordmor", "40 %"], ["Føde", "sykepleier", "10 %"]]
+    assert ["Post", "jordmor", "<5"] in table.values.tolist()
 
 
 def test_the_turnover_trend_gives_the_latest_rate_and_the_rate_a_year_before() -> None:

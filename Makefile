@@ -16,8 +16,10 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 run: $(BIN)/.installed
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-# Set up and run every test (unit, integration, AppTest, real browser).
+# Set up and run every test (unit, integration, AppTest, real browser). The browser tests need
+# Debian's chromium and axe-core (npm): installed where this user may, else one line says what is skipped.
 test: $(BIN)/.installed
+	@.ci/browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 -q
 

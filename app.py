@@ -28,7 +28,10 @@ PAGES = {
     "import_data": st.Page("pages/import_data.py", title="Import", icon=":material/upload_file:",
                            url_path="import"),
     "logg": st.Page("pages/logg.py", title="Logg", icon=":material/history:", url_path="logg"),
+    "tilgjengelighet": st.Page("pages/tilgjengelighet.py", title="Tilgjengelighet", icon=":material/accessibility:",
+                               url_path="tilgjengelighet"),
 }
+PUBLIC = ("tilgjengelighet",)  # open to everyone, signed in or not (the accessibility statement)
 
 
 def _run() -> None:
@@ -36,10 +39,13 @@ def _run() -> None:
     gate = auth.gate()
     if not isinstance(gate, access.Access):  # not signed in, or no access: that page and nothing else
         # The form answers at every page's address, so a shared link opens that page after sign-in.
-        stand_ins = [st.Page(gate, title=p.title, url_path=p.url_path) for p in PAGES.values() if p.url_path]
-        st.navigation([st.Page(gate, title="Logg inn", default=True), *stand_ins], position="hidden").run()
+        stand_ins = [st.Page(gate, title=p.title, url_path=p.url_path) for stem, p in PAGES.items()
+                     if p.url_path and stem not in PUBLIC]
+        public = [PAGES[stem] for stem in PUBLIC]
+        st.navigation([st.Page(gate, title="Logg inn", default=True), *stand_ins, *public], position="hidden").run()
         return
-    navigation = st.navigation([page for stem, page in PAGES.items() if stem in gate.pages()])
+    # expanded: with the statement, admin has 13 pages, and Streamlit would hide all past the tenth
+    navigation = st.navigation([page for stem, page in PAGES.items() if stem in gate.pages()], expanded=True)
     guard.guarded("Innloggingslinjen kunne ikke vises", lambda: auth.banner(gate))
     # The sidebar failing (bad data in the unit tree, say) must not stop the page: the Import page is
     # where a bad import is undone. The page then gets the whole organisation on today's date.

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from kompetanse import formatting, metrics, store, units
+from kompetanse import colours, formatting, metrics, store, units
 from kompetanse.metrics import BAND_COLUMN_LABELS, BAND_COLUMNS, METRICS_SPEC, Scope
 from kompetanse.rules import AGE_BAND_LABELS
 from kompetanse.suppression import Suppressed, SuppressionSpec, hidden_label, suppress
@@ -27,7 +27,7 @@ TOTAL_LABEL = "Totalt"
 UNIT = "Enhet"
 PROFESSION = "Yrkesgruppe"
 WOMEN, MEN, UNKNOWN, PERSONS, SCOPE_SIZE = "Kvinner", "Menn", "Ukjent kjønn", "Personer", "scope_size"
-WOMEN_COLOUR, MEN_COLOUR, BAND_COLOUR = "#c0392b", "#2e6da4", "#2e6da4"
+WOMEN_COLOUR, MEN_COLOUR, BAND_COLOUR = colours.WOMEN, colours.MEN, colours.SINGLE
 
 # The pyramid: rows are the bands and the total; a band's women, men and unknown add up to its
 # persons, and the bands add up to the total row. The group is the whole scope (scope_size).

@@ -15,7 +15,7 @@ from typing import Literal
 import pandas as pd
 import plotly.graph_objects as go
 
-from kompetanse import competence, costs, formatting, metrics, store
+from kompetanse import colours, competence, costs, formatting, metrics, store
 from kompetanse.ages import unit_order
 from kompetanse.metrics import METRICS_SPEC, Scope
 from kompetanse.suppression import Suppressed, SuppressionSpec, hidden_label, suppress
@@ -269,14 +269,14 @@ def indicator_chart(db: store.Db, scope: Scope, k: int, label: str) -> Indicator
     numbers = [float(values.at[c, label]) for c in shown]
     fig = go.Figure(go.Bar(
         y=[str(values.at[c, UNIT]) for c in shown], x=[v * item.chart_scale for v in numbers], orientation="h",
-        text=[item.fmt(v) for v in numbers], textposition="outside", cliponaxis=False, marker_color="#2e6da4",
+        text=[item.fmt(v) for v in numbers], textposition="outside", cliponaxis=False, marker_color=colours.SINGLE,
         hovertemplate="%{y}: %{text}<extra></extra>",
     ))
     reference = compared.reference[label]
     if reference is not None:
         where = "Utvalget totalt" if item.kind == "rate" else "Utvalget, snitt per enhet"
         fig.add_vline(
-            x=reference * item.chart_scale, line_dash="dash", line_color="#555555",
+            x=reference * item.chart_scale, line_dash="dash", line_color=colours.REFERENCE_LINE,
             annotation_text=f"{where}: {item.fmt(reference)}", annotation_position="top",
         )
     fig.update_layout(

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from kompetanse import ages, settings
+from kompetanse import ages, chart_text, settings
 from kompetanse.suppression import explain
-from ui import data, filters, render
+from ui import charts, data, filters, render
 
 chosen = filters.current()
 db = data.runner()
@@ -24,6 +24,7 @@ if ages.is_small(pyramid):
 st.subheader("Alderspyramide")
 st.caption("Personer aktive på datoen, hver person telles én gang. Kvinner til venstre, menn til høyre.")
 render.chart(ages.pyramid_figure(pyramid), key="alder_pyramide")
+charts.alternative(chart_text.pyramid(pyramid), chart_text.pyramid_table(pyramid), chart_text.PYRAMID_FORMATS)
 unknown = ages.unknown_gender_note(pyramid)
 if unknown:
     st.caption(unknown)
@@ -35,6 +36,7 @@ if bands.empty:
     render.empty("Ingen enheter med ansatte i utvalget.")
 else:
     render.chart(ages.bands_figure(bands), key="alder_enheter")
+    charts.alternative(chart_text.age_bands(bands.table))  # the table below has the numbers
     st.caption(f"Søyler for skjulte tall er utelatt og merket «<{k}».")
     note = ages.panels_note(bands)
     if note:

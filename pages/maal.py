@@ -4,8 +4,8 @@ draws it), the measures linked to them, editing with undo, and the plan's closed
 import plotly.graph_objects as go
 import streamlit as st
 
-from kompetanse import audit, costs, formatting, goals, plan_versions, settings, store, table_edit
-from ui import auth, data, filters, render
+from kompetanse import audit, chart_text, costs, formatting, goals, plan_versions, settings, store, table_edit
+from ui import auth, charts, data, filters, render
 
 chosen = filters.current()
 db = data.runner()
@@ -46,6 +46,7 @@ else:
                     hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>")
     fig.update_layout(barmode="stack", yaxis_title="Antall mål", legend_title_text="")
     render.chart(fig, key="maal_status")
+    charts.alternative(chart_text.goal_status(counts), chart_text.goal_status_table(counts))
 
     st.subheader("Mål og tiltak")
     st.caption("Tiltakene for enhetene i utvalget som er knyttet til målet eller et av resultatmålene under det.")

@@ -3,9 +3,9 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from kompetanse import audit, backtest, formatting, professions, projection, retirement, settings, store
+from kompetanse import audit, backtest, chart_text, formatting, professions, projection, retirement, settings, store
 from kompetanse.suppression import explain, hidden_label
-from ui import auth, data, filters, render
+from ui import auth, charts, data, filters, render
 
 chosen = filters.current()
 db = data.runner()
@@ -70,6 +70,7 @@ with tab_years:
             st.info("Ingen i utvalget når pensjonsalderen de neste 10 årene (eller gruppene er for små til å vises).")
         else:
             _bar_chart(rows, totals, "Personer" if measure == "persons" else "Årsverk", "p_years_chart")
+            charts.alternative(chart_text.retirement_years(rows, totals, measure))  # the table below has the numbers
         if retirement.has_hidden_in_chart(shown):
             st.caption(f"Yrkesgrupper med færre enn {k} i et år er utelatt fra søylen det året; se tabellen.")
         st.dataframe(render.styled(shown, retirement.formats(measure)), width="stretch")
@@ -113,6 +114,7 @@ with tab_map:
             height=matrix.chart_height, yaxis={"autorange": "reversed"},
         )
         render.chart(fig, key="p_heatmap")
+        charts.alternative(chart_text.share_heatmap(matrix.shares, matrix.text), chart_text.heatmap_table(matrix.text))
         if matrix.note:
             st.caption(matrix.note)
         st.markdown("**Fra risiko til tiltak**")
@@ -140,12 +142,13 @@ with tab_need:
                       help="Legges til alle aldre i regeltabellen (og forskyver utgangsratene).")
     same_turnover = c3.toggle("Samme turnover for alle", key="p_same_turnover",
                               help="Av: hver yrkesgruppes målte turnover utenom pensjon siste 12 måneder.")
+    # Shown only when it applies: a disabled slider's label is too faint to read (WCAG 1.4.3).
     turnover = c3.slider("Turnover utenom pensjon (% per år)", 0, 30, projection.percent_points(measured),
-                         key="p_turnover", disabled=not same_turnover, format="%d %%")
+                         key="p_turnover", format="%d %%") if same_turnover else None
     growth = c4.slider("Vekst i bemanningen (% per år)", 0, 10, 0, key="p_growth", format="%d %%")
     st.caption(f"Målt turnover utenom pensjon i utvalget: {formatting.percent(measured)}.")
 
-    scenario = projection.scenario(method, shift, turnover if same_turnover else None, growth)
+    scenario = projection.scenario(method, shift, turnover, growth)
     population = projection.population(db, scope)
     if population.empty:
         render.empty()
@@ -160,6 +163,7 @@ with tab_need:
             st.info("Ingen yrkesgrupper er store nok til å vises i diagrammet.")
         else:
             _bar_chart(need_rows, need_totals, "Personer", "p_need_chart")
+            charts.alternative(chart_text.need_years(need_rows, need_totals))  # the table below has the numbers
         st.markdown("**Behov per yrkesgruppe**")
         st.dataframe(
             render.styled(need, {c: formatting.number for c in need.values.columns}), width="stretch",

@@ -4,8 +4,8 @@ offered and used, the gap, the trend over semesters, and editing with undo."""
 import plotly.graph_objects as go
 import streamlit as st
 
-from kompetanse import formatting, placements, store, table_edit
-from ui import data, filters, render
+from kompetanse import chart_text, formatting, placements, store, table_edit
+from ui import charts, data, filters, render
 
 chosen = filters.current()
 db = data.runner()
@@ -48,6 +48,7 @@ else:
     fig.update_layout(barmode="group", yaxis_title="Plasser", legend_title_text="",
                       xaxis={"type": "category"})
     render.chart(fig, key="praksis_trend")
+    charts.alternative(chart_text.placements(trend))  # the table below has the numbers
     st.dataframe(placements.semester_table(summary), hide_index=True, width="stretch")
     st.markdown("**Per skoletype**")
     st.dataframe(placements.school_type_table(summary), hide_index=True, width="stretch")

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from kompetanse import compare, settings
-from ui import data, filters, render
+from kompetanse import chart_text, compare, settings
+from ui import charts, data, filters, render
 
 chosen = filters.current()
 db = data.runner()
@@ -45,6 +45,7 @@ if bars.figure is None:
     render.empty(f"Ingen enheter i utvalget har tall for «{shown}» som kan vises (færre enn {k} ansatte).")
 else:
     render.chart(bars.figure, key="cmp_bars")
+    charts.alternative(chart_text.indicator_bars(bars.figure, shown), chart_text.indicator_table(bars.figure, shown))
     st.caption("Stiplet linje: utvalget som helhet (for antall og årsverk: gjennomsnitt per enhet).")
 if bars.note:
     st.caption(bars.note)

@@ -4,9 +4,9 @@ with the cost model's figures: cost per line, per year over the five-year horizo
 import plotly.graph_objects as go
 import streamlit as st
 
-from kompetanse import audit, costs, formatting, funding, goals, plan_edit, settings, store
+from kompetanse import audit, chart_text, costs, formatting, funding, goals, plan_edit, settings, store
 from kompetanse.rules import CATEGORIES, HORIZONS, MAIN_TASKS
-from ui import auth, data, filters, render
+from ui import auth, charts, data, filters, render
 
 chosen = filters.current()
 db = data.runner()
@@ -155,6 +155,7 @@ for category in yearly["category"].unique():
                 hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>")
 fig.update_layout(barmode="stack", yaxis_title="kr", yaxis_tickformat=",.0f", legend_title_text="")
 render.chart(fig, key="tiltak_cost_per_year")
+charts.alternative(chart_text.costs_per_year(yearly), chart_text.costs_table(yearly))
 st.caption(f"{base_year}: ettårsplanen. År 1–5: femårsplanens årlige kostnad × (1 + vekst)^år.")
 
 st.subheader("Sum per enhet, hovedoppgave og kategori")

@@ -3,9 +3,9 @@
 import plotly.express as px
 import streamlit as st
 
-from kompetanse import settings, turnover
+from kompetanse import chart_text, settings, turnover
 from kompetanse.suppression import explain
-from ui import data, filters, render
+from ui import charts, data, filters, render
 
 chosen = filters.current()
 db = data.runner()
@@ -50,6 +50,7 @@ else:
     fig.update_traces(hovertemplate="%{customdata[0]}<extra>%{fullData.name}</extra>", connectgaps=False)
     fig.update_layout(yaxis_tickformat=".0%", legend_title_text="", hovermode="x unified")
     render.chart(fig, key="turnover_trend")
+    charts.alternative(chart_text.turnover_trend(points), chart_text.trend_table(points, k))
     st.caption(
         "Hvert punkt gjelder de 12 månedene som slutter på datoen, én gang per måned tilbake i tid. "
         "Turnover = sluttede / gjennomsnittlig antall ansatte; KS-turnover = andel av dem som var ansatt "
@@ -76,6 +77,7 @@ for tab, by in zip(st.tabs(["Per enhet", "Per yrkesgruppe"]), ("unit", "professi
         fig.update_layout(yaxis_tickformat=".0%", yaxis_title="", xaxis_title="", legend_title_text="",
                           yaxis_rangemode="nonnegative")
         render.chart(fig, key=f"turnover_by_{by}")
+        charts.alternative(chart_text.turnover_groups(bars, group))  # the table below has the numbers
         st.dataframe(
             render.styled(groups, turnover.GROUP_FORMATS), hide_index=True, width="stretch",
             column_config={label: st.column_config.Column(help=text) for label, text in turnover.TABLE_HELP.items()},
@@ -91,6 +93,7 @@ fig.update_layout(yaxis_title="Personer", xaxis_title="", yaxis_rangemode="nonne
 left, right = st.columns([2, 1])
 with left:
     render.chart(fig, key="turnover_reasons")
+    charts.alternative(chart_text.leaving_reasons(chart_frame))  # the table beside has the numbers
 with right:
     table = turnover.reason_table(reasons)
     st.dataframe(render.styled(table, {turnover.REASON_COLUMN: turnover.NUMBER}), hide_index=True, width="stretch")

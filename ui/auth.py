@@ -22,7 +22,7 @@ import duckdb
 import streamlit as st
 
 from kompetanse import access, audit, sessions, units, users
-from ui import data
+from ui import data, render
 
 SESSION_KEY = "_auth"  # {"user": name, "last_seen": datetime, "token": cookie value, "touched": datetime}
 NOTICE_KEY = "_auth_notice"
@@ -142,6 +142,7 @@ def _resumed(con) -> dict | None:  # type: ignore[no-untyped-def]
 
 def gate() -> Gate:
     """This run's Access, or the page to show instead (sign-in, or no access)."""
+    render.declare_language()  # every run passes here first, signed in or not
     con = data.connection()
     if oidc_configured():
         return _oidc_gate(con)
@@ -214,6 +215,7 @@ def sign_in_page() -> None:
         name = st.text_input("Brukernavn", key="sign_in_name")
         password = st.text_input("Passord", type="password", key="sign_in_password")
         submitted = st.form_submit_button("Logg inn", type="primary")
+    st.page_link("pages/tilgjengelighet.py", label="Tilgjengelighetserklæring", icon=":material/accessibility:")
     if not submitted:
         return
     st.session_state.pop(NOTICE_KEY, None)
@@ -270,6 +272,7 @@ def oidc_sign_in_page() -> None:
     st.write("Kompetanse viser personalopplysninger. Logg inn med jobbkontoen din.")
     if st.button("Logg inn", type="primary", key="oidc_sign_in"):
         st.login()
+    st.page_link("pages/tilgjengelighet.py", label="Tilgjengelighetserklæring", icon=":material/accessibility:")
 
 
 def no_access_page() -> None:

@@ -8,15 +8,27 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kompetanse import formatting
+from kompetanse import colours, formatting
 from kompetanse.suppression import SECONDARY_LABEL, Suppressed, explain, hidden_label
 
 Formatter = Callable[[float], str]
 HIDDEN_SORT_VALUE = float("-inf")  # the value behind a "<k" cell in a table (never shown)
 
 
+LANGUAGE = "nb"  # Norwegian bokmål: the language of every page (WCAG 2.1, 3.1.1)
+_DECLARE_LANGUAGE = f"<script>document.documentElement.lang = '{LANGUAGE}';</script>"
+
+
+def declare_language() -> None:
+    """Mark the document as Norwegian, so that screen readers read it with Norwegian speech.
+
+    Streamlit's page says lang="en" and has no setting for it; a script in the page corrects it."""
+    st.html(_DECLARE_LANGUAGE, unsafe_allow_javascript=True)
+
+
 def chart(fig: go.Figure, *, key: str | None = None) -> None:
-    """A plotly chart with Norwegian separators ("1 234,5") and the app's look."""
+    """A plotly chart with Norwegian separators ("1 234,5") and the app's look (kompetanse.colours)."""
+    colours.apply(fig)
     fig.update_layout(
         separators=formatting.PLOTLY_SEPARATORS,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},

@@ -18,7 +18,7 @@ from pptx.slide import Slide
 from pptx.text.text import TextFrame
 from pptx.util import Emu, Inches, Pt
 
-from kompetanse import competence, formatting
+from kompetanse import colours, competence, formatting
 from kompetanse.export.pack import RETIRING_COLUMNS, TOTAL, UNIT, Chart, KeyFigure, Kind, Pack, Series
 from kompetanse.export.safe_cells import TextCategoryChartData
 from kompetanse.suppression import hidden_label
@@ -32,7 +32,6 @@ TITLE_SIZE, SUBTITLE_SIZE, BODY_SIZE, SMALL_SIZE = Pt(28), Pt(16), Pt(14), Pt(12
 SPACING = Pt(6)  # after each paragraph
 SERIES_PER_SLIDE = 6  # units per "age bands per unit" chart
 GAP_ROWS = 9  # competence gaps listed on the slide
-COLOURS = ["2E6DA4", "C0392B", "27AE60", "8E44AD", "E67E22", "16A085", "7F8C8D"]
 
 TITLES = {
     "title": "Strategisk kompetanseplan",
@@ -154,9 +153,13 @@ def _chart(slide: Slide, chart: Chart, chart_type: XL_CHART_TYPE, left: Emu, top
         value_axis.axis_title.text_frame.text = chart.axis_title
         _size_runs(value_axis.axis_title.text_frame, SMALL_SIZE)
     plot = native.plots[0]
-    for index, item in enumerate(plot.series):
+    # Coloured by what each series is, as in the app and the workbook (over the whole chart: a slide may show a part).
+    whole = [s.label for s in chart.series]
+    by_label = dict(zip(whole, colours.series_colours(whole), strict=True))
+    for index, (item, shown) in enumerate(zip(plot.series, chosen, strict=True)):
         item.format.fill.solid()
-        item.format.fill.fore_color.rgb = RGBColor.from_string(COLOURS[index % len(COLOURS)])
+        colour = by_label.get(shown.label) or colours.colour(shown.label, index)
+        item.format.fill.fore_color.rgb = RGBColor.from_string(colours.hex_digits(colour))
     if labels:
         plot.has_data_labels = True
         data_labels = plot.data_labels

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kompetanse import formatting
+from kompetanse import colours, formatting
 from kompetanse.export.pack import HEADER, Chart, Kind, Pack, Table
 from kompetanse.export.safe_cells import as_text_cells
 from kompetanse.suppression import hidden_label
@@ -171,9 +171,12 @@ def _add_chart(sheet: _Sheet, chart: Chart, anchor: str, k: int) -> None:
     bar.y_axis.numFmt = NUMBER_FORMATS.get(chart.kind, "General")
     bar.x_axis.delete = False  # openpyxl hides the axes unless told otherwise
     bar.y_axis.delete = False
-    for series in chart.series:
+    for series, colour in zip(chart.series, colours.series_colours([s.label for s in chart.series]), strict=True):
         values = _reference(sheet, series.table.key, series.cells)
-        bar.series.append(ChartSeries(values, title=series.label))
+        native = ChartSeries(values, title=series.label)
+        native.graphicalProperties.solidFill = colours.hex_digits(colour)  # as in the app and the deck
+        native.graphicalProperties.line.solidFill = colours.hex_digits(colour)
+        bar.series.append(native)
     bar.set_categories(_reference(sheet, table.key, chart.category_cells))
     bar.width, bar.height = 24, 11
     bar.legend.position = "b"

@@ -13,18 +13,26 @@ emp as (
         case when $by_unit then e.unit_code end as g_unit,
         case when $by_profession then e.profession end as g_profession,
         e.birth_date,
-        e.position_pct,
-        e.end_date,
-        e.end_reason,
         is_active(e.start_date, e.end_date, p.d) as active_d,
-        is_active(e.start_date, e.end_date, p.d0) as active_d0,
-        e.end_date > p.d0 and e.end_date <= p.d as ended_in_window,
         chosen_retirement_age($retirement_age::integer, $retirement_mode, r.earliest_age, r.expected_age,
             dr.earliest_age, dr.expected_age
         ) as retirement_age,
-        age_at(e.birth_date, (p.d + interval 1 year)::date) as age_in_1y,
-        age_at(e.birth_date, (p.d + interval 5 year)::date) as age_in_5y,
-        age_at(e.birth_date, (p.d + interval 10 year)::date) as age_in_10y
+        active_d and age_at(e.birth_date, (p.d + interval 5 year)::date) >= retirement_age as retiring_5y,
+        -- One bit per yes/no fact: a person's facts are or-ed in one small aggregate, not six.
+        active_d::integer
+            + 2 * is_active(e.start_date, e.end_date, p.d0)::integer
+            + 4 * coalesce(active_d and age_at(e.birth_date, (p.d + interval 1 year)::date) >= retirement_age,
+                           false)::integer
+            + 8 * coalesce(retiring_5y, false)::integer
+            + 16 * coalesce(active_d and age_at(e.birth_date, (p.d + interval 10 year)::date) >= retirement_age,
+                            false)::integer
+            + 32 * coalesce(e.end_date > p.d0 and e.end_date <= p.d, false)::integer as facts,
+        case when active_d then e.position_pct end as pct_d,
+        case when retiring_5y then e.position_pct end as pct_retiring_5y,
+        -- The last employment ended in the window (its end day), and whether it was retirement (the low bit).
+        case when e.end_date > p.d0 and e.end_date <= p.d
+            then 2 * (e.end_date - date '1900-01-01') + coalesce(e.end_reason = 'pensjon', false)::integer
+        end as last_end
     from v_employments e
     cross join params p
     cross join default_rule dr
@@ -35,26 +43,34 @@ emp as (
       and in_scope(e.unit_code, e.profession, e.employment_type, $units::varchar[],
           $professions::varchar[], $employment_types::varchar[])
 ),
-person_scope as (
+person_facts as (
     select
         grouping(g_unit, g_profession) > 0 as is_total,
         g_unit,
         g_profession,
-        employee_id,
-        age_at(min(birth_date), any_value(p.d)) as age,
-        bool_or(active_d) as active_d,
-        bool_or(active_d0) as active_d0,
-        coalesce(sum(position_pct) filter (where active_d), 0) / 100 as fte,
-        bool_or(active_d and age_in_1y >= retirement_age) as retiring_1y,
-        bool_or(active_d and age_in_5y >= retirement_age) as retiring_5y,
-        bool_or(active_d and age_in_10y >= retirement_age) as retiring_10y,
-        coalesce(sum(position_pct) filter (where active_d and age_in_5y >= retirement_age), 0) / 100
-            as retiring_5y_fte,
-        bool_or(ended_in_window) as ended_in_window,
-        arg_max(end_reason, end_date) filter (where ended_in_window) as last_end_reason
+        min(birth_date) as birth_date,
+        bit_or(facts) as facts,
+        coalesce(sum(pct_d), 0) / 100 as fte,
+        coalesce(sum(pct_retiring_5y), 0) / 100 as retiring_5y_fte,
+        max(last_end) as last_end
     from emp
-    cross join params p
     group by grouping sets ((g_unit, g_profession, employee_id), (employee_id))
+),
+person_scope as (
+    select
+        is_total, g_unit, g_profession,
+        age_at(birth_date, p.d) as age,
+        facts & 1 > 0 as active_d,
+        facts & 2 > 0 as active_d0,
+        facts & 4 > 0 as retiring_1y,
+        facts & 8 > 0 as retiring_5y,
+        facts & 16 > 0 as retiring_10y,
+        facts & 32 > 0 as ended_in_window,
+        fte,
+        retiring_5y_fte,
+        case when last_end % 2 = 1 then 'pensjon' end as last_end_reason
+    from person_facts
+    cross join params p
 ),
 scope as (
     select

@@ -1,13 +1,15 @@
 """The load test: N real Streamlit sessions at once, over Streamlit's own websocket protocol.
 
-    python benchmarks/load.py [--sessions 1,10,50] [--size 100000] [--json FILE] [--think 0]
+    python benchmarks/load.py [--sessions 1,10,50] [--size 100000] [--json FILE] [--think 3]
     python benchmarks/load.py --url http://127.0.0.1:8501 --sessions 3 --pages oversikt   # a running server
 
 Each session is what a browser tab is to the server: a websocket on /_stcore/stream speaking the
 protobuf messages that ship with Streamlit (BackMsg up, ForwardMsg down). A session opens the app,
 goes through every page of the navigation with its default widgets ("open"), changes one sidebar
-filter on it (the first Yrkesgruppe: "filter") and clears it again on the way to the next page; at
-the end, after the command-line import, it opens Oversikt once more and reads the headcount.
+filter on one of them (the first Yrkesgruppe: "filter"; session n on page n, so every page gets
+some) and clears it again on the way to the next page; at the end, after the command-line import,
+it opens Oversikt once more and reads the headcount. Between clicks a session pauses --think
+seconds (uniform 0.5x-1.5x); every rerun carries every widget's value, as the frontend's does.
 
 For each number of sessions, on a fresh server over a fresh copy of a generated organisation
 (benchmarks/generate.py; default 100 000 employments), it reports per page the p50 and p95 time
@@ -61,6 +63,7 @@ APP_FILTER, BASELINE_FILTER = "Yrkesgrupper", "Grupper"
 HEADCOUNT_LABEL = "Ansatte"
 CHECK_PAGE = "oversikt"  # where a session reads the headcount after the import
 RUN_TIMEOUT_S = 300.0
+DEFAULT_THINK_S = 3.0  # a leader glancing at a page before the next click; 0 makes it a stress test
 STARTUP_TIMEOUT_S = 90.0
 IMPORT_SHARE = 0.97  # the imported organisation has 3 % fewer employments: a different headcount
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
@@ -587,8 +590,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--sessions", default="1,10,50", help="numbers of sessions at once (default 1,10,50)")
     parser.add_argument("--size", type=int, default=100_000, help="employments generated (default 100000)")
     parser.add_argument("--pages", help="only these pages by url path, e.g. oversikt,alder (default: all)")
-    parser.add_argument("--think", type=float, default=0.0,
-                        help="seconds a user pauses between clicks (uniform 0.5x-1.5x; default 0: no pause)")
+    parser.add_argument("--think", type=float, default=DEFAULT_THINK_S,
+                        help=f"seconds a user pauses between clicks (uniform 0.5x-1.5x; default {DEFAULT_THINK_S:g};"
+                             " 0: every session clicks as soon as its page is there)")
     parser.add_argument("--url", help="drive this running server instead of starting one (no import, no baseline)")
     parser.add_argument("--pid", type=int, help="with --url: the server's process id, for its memory")
     parser.add_argument("--no-baseline", action="store_true", help="skip the one-chart page")

@@ -31,6 +31,7 @@ VERSION_MEASURE_COLUMNS = [
     "measure_id", "unit_code", "main_task", "category", "horizon", "need", "measure", "schedule", "hours",
     "participants", "sessions", "hourly_rate", "days", "day_rate", "course_fee", "travel", "other_cost", "status",
     "responsible", "comment", "funding_source", "funding_applied", "funding_granted", "goal_id",
+    "effect_kind", "effect_target", "effect_count", "effect_unit", "effect_from",
 ]
 # What a measure's content is, for "changed": (column, Norwegian label, how a value is shown).
 _text: Callable[[Any], str] = lambda v: "" if _missing(v) else str(v)  # noqa: E731

@@ -342,6 +342,9 @@ EFFECTS: dict[str, tuple[str, str, float, str | None, date]] = {
     "Ansette spesialist i medisinsk mikrobiologi": ("rekruttering", "lege", 1, "MM", date(2024, 9, 1)),
     "Utlysning, jobbmesser, dialog med høyskolene, markedsføring av arbeidsplass og yrke":
         ("rekruttering", "bioingeniør", 4, None, date(2025, 1, 1)),
+    # Blood-bank certificates lapse after two years: the internal teaching renews them.
+    "Internundervisning i arbeidstiden": ("kompetanse", "Blodbank sertifisering", 6, "BB-L", date(2024, 12, 1)),
+    "Interne kurs og samlinger": ("kompetanse", "Blodbank sertifisering", 3, "BB-N", date(2024, 12, 1)),
     "Spesialrådgiver ansatt; opplæring av ansatte i Beaker": ("kompetanse", "Beaker superbruker", 2, "MB-L",
                                                               date(2024, 3, 1)),
     "Kurs for teknisk bedømmer og validering": ("kompetanse", "ISO 15189 internrevisor", 1, "MB-N", date(2024, 6, 1)),

@@ -19,7 +19,8 @@ YEAR_COLUMNS = {
     "competence_gap_without": ("Kompetansegap uten tiltak", "persons"),
     "competence_gap_with": ("Kompetansegap med tiltak", "number"),
     "staffing_gap_without": ("Bemanningsgap uten tiltak", "persons"),
-    "staffing_gap_with": ("Bemanningsgap med tiltak", "persons"),
+    # what remains after the recruits the plan names: a shown gap less a plan figure, not a count of persons
+    "staffing_gap_with": ("Bemanningsgap med tiltak", "number"),
 }
 
 
@@ -63,7 +64,7 @@ def _staffing_table(report: gap.GapReport, k: int) -> Table:
     source = gap.staffing_table(report, report.years, k)
     rows = list(source.values.index)
     columns = {gap.HEADCOUNT: (gap.HEADCOUNT, "persons"), gap.GAP_WITHOUT: (gap.GAP_WITHOUT, "persons"),
-               gap.RECRUITED: (gap.RECRUITED, "number"), gap.GAP_WITH: (gap.GAP_WITH, "persons")}
+               gap.RECRUITED: (gap.RECRUITED, "number"), gap.GAP_WITH: (gap.GAP_WITH, "number")}
     labels = {gap.PROFESSION: ["I alt" if r == gap.TOTAL else str(r) for r in rows]}
     return _table("gap_staffing", f"Bemanning {gap.year_label(report, report.years).lower()}", source, rows, columns,
                   labels)

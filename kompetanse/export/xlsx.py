@@ -291,12 +291,11 @@ def write(pack: Pack, out: Path, progress: Callable[[float, str], None] | None =
     _add_chart(sheet, pack.charts["cost_per_year"], chart_anchor, k)
     _finish(sheet)
 
+    if pack.gap is not None:
+        _gap_sheet(wb, pack)
     if pack.plan is not None:
         step(0.9, "Mål, praksisplasser og finansiering")
         _plan_sheets(wb, pack)
-
-    if pack.gap is not None:
-        _gap_sheet(wb, pack)
 
     step(0.95, "Lagrer arbeidsboken")
     wb.save(out)

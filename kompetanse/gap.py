@@ -313,7 +313,6 @@ def staffing_table(report: GapReport, year: int, k: int) -> Suppressed:
     wherever any part of it is hidden.
     """
     part = report.staffing[report.staffing["year"] == year].set_index("profession")
-    measures = _measures_for(report, "rekruttering")
     table = pd.DataFrame({
         HEADCOUNT: part["headcount"].astype(int),
         GAP_WITHOUT: part["gap_without"].astype(int),
@@ -322,12 +321,6 @@ def staffing_table(report: GapReport, year: int, k: int) -> Suppressed:
     })
     table.index.name = PROFESSION
     table.loc[TOTAL] = table.sum(axis=0)
-    aimed = {p: measures.get(("", _key(p))) for p in table.index}
-    table[MEASURES] = ["; ".join(m["measure"].astype(str)) if m is not None else "" for m in aimed.values()]
-    table[PLANNED_COST] = [float(m["planned_cost"].sum()) if m is not None else None for m in aimed.values()]
-    total_cost = sum(c for c in table[PLANNED_COST].iloc[:-1] if c is not None)
-    table.loc[TOTAL, PLANNED_COST] = total_cost or None
-    table.loc[TOTAL, MEASURES] = ""
     spec = SuppressionSpec(size=HEADCOUNT, counts=[GAP_WITHOUT], total_row=TOTAL)
     shown = suppress(table, spec, k)
     hidden = shown.hidden.copy()

@@ -36,11 +36,11 @@ totals = gap.yearly_totals(report, k)
 labels = [gap.year_label(report, year) for year in totals["year"]]
 
 
-def _gap_chart(without: list, with_plan: list, title: str, key: str) -> None:  # type: ignore[type-arg]
+def _gap_chart(years: list, without: list, with_plan: list, title: str, key: str) -> None:  # type: ignore[type-arg]
     """Grouped bars per year: the gap without and with the plan (a hidden total: no bar)."""
     fig = go.Figure()
-    fig.add_bar(x=labels, y=without, name="Uten tiltak", hovertemplate="%{x}: %{y}<extra>Uten tiltak</extra>")
-    fig.add_bar(x=labels, y=with_plan, name="Med planens tiltak",
+    fig.add_bar(x=years, y=without, name="Uten tiltak", hovertemplate="%{x}: %{y}<extra>Uten tiltak</extra>")
+    fig.add_bar(x=years, y=with_plan, name="Med planens tiltak",
                 hovertemplate="%{x}: %{y}<extra>Med planens tiltak</extra>")
     fig.update_layout(barmode="group", yaxis_title="Personer", title=title, legend_title_text="")
     render.chart(fig, key=key)
@@ -50,7 +50,7 @@ st.subheader("Kompetanse mot krav")
 if report.competence.empty:
     st.info("Ingen kompetansekrav for enhetene i utvalget. Krav importeres på Import-siden.")
 else:
-    _gap_chart(list(totals["competence_gap_without"]), list(totals["competence_gap_with"]),
+    _gap_chart(labels, list(totals["competence_gap_without"]), list(totals["competence_gap_with"]),
                "Manglende innehavere av påkrevd kompetanse", "b_competence_chart")
     st.caption(gap.finding(totals, report.years))
 
@@ -58,7 +58,7 @@ st.subheader("Bemanning per yrkesgruppe")
 if report.staffing.empty:
     st.info("Ingen ansatte i utvalget.")
 else:
-    _gap_chart(list(totals["staffing_gap_without"].iloc[1:]), list(totals["staffing_gap_with"].iloc[1:]),
+    _gap_chart(labels[1:], list(totals["staffing_gap_without"].iloc[1:]), list(totals["staffing_gap_with"].iloc[1:]),
                "Personer som mangler mot dagens bemanning" + (f" med {growth} % vekst" if growth else ""),
                "b_staffing_chart")
     st.caption("Gapet er hvor mange som mangler mot målet hvis ingen rekrutteres utenom planens tiltak. "
@@ -94,7 +94,8 @@ if not report.staffing.empty:
     st.markdown(f"**Bemanning {gap.year_label(report, year).lower()}**")
     staffing = gap.staffing_table(report, year, k)
     formats = {c: formatting.number for c in (gap.HEADCOUNT, gap.GAP_WITHOUT, gap.RECRUITED, gap.GAP_WITH)}
-    st.dataframe(render.styled(staffing, {**formats, gap.PLANNED_COST: formatting.kroner}), width="stretch")
+    st.dataframe(render.styled(staffing, formats), width="stretch")
+    st.caption("Tiltakene som rekrutterer, står i listen «Tiltak med effekt» nedenfor.")
     render.hidden_note(staffing)
 
 st.subheader("Tiltak med effekt")

@@ -503,7 +503,19 @@ def measures_2022(current: pd.DataFrame) -> pd.DataFrame:
     courses = frame["measure"] == "Eksterne kurs, konferanser og kongresser: kursavgift og reise"
     frame.loc[courses, "course_fee"] = 140_000.0
     frame.loc[courses, "funding_granted"] = 150_000.0
+    # What the 2022 plan promised for 2023 (Behov og dekning sets it beside what happened).
+    for text, (count, start) in PROMISED_2022.items():
+        line = frame["measure"] == text
+        frame.loc[line, "effect_count"] = float(count)
+        frame.loc[line, "effect_from"] = start
     return frame.reset_index(drop=True)
+
+
+PROMISED_2022: dict[str, tuple[float, date]] = {
+    "Videreutdanning intensivsykepleie: to per år": (2, date(2023, 6, 1)),
+    "Sommerjobb og praksisplasser for sykepleierstudenter": (3, date(2023, 8, 1)),
+    "Utlysning, jobbmesser, dialog med høyskolene, markedsføring av arbeidsplass og yrke": (4, date(2023, 9, 1)),
+}
 
 
 def load_versions(con: duckdb.DuckDBPyConnection) -> None:

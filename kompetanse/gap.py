@@ -35,7 +35,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from kompetanse import competence, costs, projection, store
+from kompetanse import competence, costs, plan_versions, projection, store
 from kompetanse.metrics import Scope
 from kompetanse.suppression import Suppressed, SuppressionSpec, suppress
 
@@ -418,3 +418,58 @@ def _plain(value: object) -> object:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
     return value.item() if hasattr(value, "item") else value
+
+
+# --- Promised last year, and what happened ----------------------------------------------------------
+
+PROMISED, THEN, NOW, STARTED = "Lovet", "Da", "Nå", "Begynt siden"
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The effects a closed plan promised by the reference date, beside what happened since it was closed."""
+
+    plan_year: int
+    since: date
+    competence: pd.DataFrame  # Enhet, Kompetanse, Lovet, Da (valid holders), Nå
+    recruitment: Suppressed  # per profession: Lovet, Begynt siden (persons who started), small groups hidden
+
+
+def follow_up(db: store.Db, scope: Scope, k: int, unit_names: Mapping[str, str] | None = None) -> FollowUp | None:
+    """The last closed plan before the reference date: its effects due by now against holders and starters."""
+    closed = [v for v in plan_versions.versions(db) if v.as_of < scope.as_of]
+    if not closed:
+        return None
+    version = closed[-1]
+    promised = plan_versions.version_measures(db, version.version_id)
+    promised = promised[promised["effect_kind"].notna()].copy()
+    promised["effect_unit"] = promised["effect_unit"].where(promised["effect_unit"].notna(), promised["unit_code"])
+    if scope.units is not None:
+        promised = promised[promised["effect_unit"].isin(scope.units)]
+    due_by_now = [(_as_date(d) or version.as_of) <= scope.as_of for d in promised["effect_from"]]
+    due = promised[pd.Series(due_by_now, index=promised.index, dtype=bool)]
+    names = unit_names or {}
+    then = competence.coverage(db, replace(scope, as_of=version.as_of))
+    now = competence.coverage(db, scope)
+    rows = []
+    for (unit, target), part in due[due["effect_kind"] == "kompetanse"].groupby(
+        ["effect_unit", due["effect_target"].map(_key)]
+    ):
+        def holders(frame: pd.DataFrame, unit: str = str(unit), target: str = str(target)) -> int | None:
+            match = frame[(frame["unit_code"] == unit) & (frame["competence"].map(_key) == target)]
+            return int(match["holders"].sum()) if not match.empty else None
+
+        rows.append({UNIT: names.get(str(unit), unit), COMPETENCE: part["effect_target"].iloc[0],
+                     PROMISED: float(part["effect_count"].sum()), THEN: holders(then), NOW: holders(now)})
+    competence_rows = pd.DataFrame(rows, columns=[UNIT, COMPETENCE, PROMISED, THEN, NOW])
+    recruits = due[due["effect_kind"] == "rekruttering"].groupby(due["effect_target"].map(_key))["effect_count"].sum()
+    params = {"since": version.as_of, "as_of": scope.as_of, "units": None if scope.units is None else list(scope.units)}
+    starters = store.run_query(db, "gap_starters", params)
+    started = {_key(p): int(n) for p, n in zip(starters["profession"], starters["starters"], strict=True)}
+    table = pd.DataFrame({PROMISED: recruits.astype(float), STARTED: [started.get(p, 0) for p in recruits.index]},
+                         index=recruits.index)
+    table.index.name = PROFESSION
+    # Who started is a fact about persons: a count of 1..k-1 is hidden; the promise is the plan's own figure.
+    recruitment = suppress(table.assign(_size=k), SuppressionSpec(size="_size", counts=[STARTED]), k)
+    recruitment = Suppressed(recruitment.values.drop(columns="_size"), recruitment.hidden.drop(columns="_size"), k)
+    return FollowUp(version.plan_year, version.as_of, competence_rows, recruitment)

@@ -51,6 +51,11 @@ CONTENT: list[tuple[str, str, Callable[[Any], str]]] = [
     ("funding_applied", "Søkt", lambda v: "" if _missing(v) else formatting.kroner(float(v))),
     ("funding_granted", "Innvilget", lambda v: "" if _missing(v) else formatting.kroner(float(v))),
     ("goal_id", "Mål", _text),
+    ("effect_kind", "Effekt", lambda v: {"rekruttering": "Rekruttering", "kompetanse": "Kompetanse"}.get(v, _text(v))),
+    ("effect_target", "Effekt gjelder", _text),
+    ("effect_count", "Antall personer", lambda v: "" if _missing(v) else formatting.number(float(v))),
+    ("effect_unit", "Effekt i enhet", _text),
+    ("effect_from", "Effekt fra", lambda v: "" if _missing(v) else formatting.day(pd.Timestamp(v).date())),
 ]
 # The key figures shown then and now: (metrics column, label, format).
 FIGURES: list[tuple[str, str, Callable[[float], str]]] = [

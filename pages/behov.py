@@ -110,3 +110,18 @@ else:
         hide_index=True, width="stretch",
     )
     st.caption("Planlagt kostnad er tiltakets kostnad over horisonten (femårige tiltak med pris- og lønnsvekst).")
+
+follow_up = gap.follow_up(db, chosen.scope, k, chosen.unit_names)
+if follow_up is not None:
+    st.subheader(f"Lovet i planen for {follow_up.plan_year}, og hva som skjedde")
+    st.caption(f"Effektene planen som ble lukket {formatting.day(follow_up.since)} lovet innen referansedatoen, ved "
+               "siden av gyldige innehavere da og nå, og hvor mange som har begynt i yrkesgruppen siden.")
+    if follow_up.competence.empty and follow_up.recruitment.values.empty:
+        st.info("Planen lovet ingen effekter innen referansedatoen.")
+    if not follow_up.competence.empty:
+        st.dataframe(follow_up.competence.style.format({gap.PROMISED: formatting.number}, na_rep="–"),
+                     hide_index=True, width="stretch")
+    if not follow_up.recruitment.values.empty:
+        st.dataframe(render.styled(follow_up.recruitment, {gap.PROMISED: formatting.number,
+                                                           gap.STARTED: formatting.number}), width="stretch")
+        render.hidden_note(follow_up.recruitment)

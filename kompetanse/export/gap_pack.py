@@ -31,6 +31,7 @@ class GapTables:
     staffing: Table  # per profession in the last year
     chart: Chart
     finding: str  # the chart's message in words
+    follow_up: Table | None  # what the last closed plan promised by now, beside what happened
 
 
 def _years_table(report: gap.GapReport, k: int) -> Table:
@@ -70,6 +71,18 @@ def _staffing_table(report: gap.GapReport, k: int) -> Table:
                   labels)
 
 
+def _follow_up_table(db: store.Db, scope: Scope, k: int, names: dict[str, str]) -> Table | None:
+    follow_up = gap.follow_up(db, scope, k, names)
+    if follow_up is None or follow_up.competence.empty:
+        return None
+    frame = follow_up.competence.reset_index(drop=True)
+    columns = {c: (c, "number") for c in (gap.PROMISED, gap.THEN, gap.NOW)}
+    values = frame[list(columns)].astype(object).where(frame[list(columns)].notna(), None)
+    return _table("gap_follow_up", f"Lovet i planen for {follow_up.plan_year}, og innehavere da og nå",
+                  _open(values, k), list(range(len(frame))), columns,
+                  {gap.UNIT: frame[gap.UNIT].tolist(), gap.COMPETENCE: frame[gap.COMPETENCE].tolist()})
+
+
 def _chart(years: Table) -> Chart:
     rows = list(years.rows)
     series = tuple(Series(YEAR_COLUMNS[c][0], years, tuple((r, YEAR_COLUMNS[c][0]) for r in rows))
@@ -87,5 +100,6 @@ def gather_gap(db: store.Db, scope: Scope, k: int, names: dict[str, str]) -> Gap
         return None
     years = _years_table(report, k)
     return GapTables(years=years, remaining=_remaining_table(report, names, k), staffing=_staffing_table(report, k),
-                     chart=_chart(years), finding=gap.finding(gap.yearly_totals(report, k), report.years))
+                     chart=_chart(years), finding=gap.finding(gap.yearly_totals(report, k), report.years),
+                     follow_up=_follow_up_table(db, scope, k, names))
 

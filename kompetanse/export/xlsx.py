@@ -340,6 +340,8 @@ def _gap_sheet(wb: Workbook, pack: Pack) -> None:
     below = _write_table(sheet, tables.years)
     chart_anchor = f"{_chart_column(sheet)}{TABLE_TOP}"
     below = _write_table(sheet, tables.staffing, top=max(below, TABLE_TOP + CHART_ROWS + 4) + 1, left=1)
-    _write_table(sheet, tables.remaining, top=below + 1, left=1)
+    below = _write_table(sheet, tables.remaining, top=below + 1, left=1)
+    if tables.follow_up is not None:
+        _write_table(sheet, tables.follow_up, top=below + 1, left=1)
     _add_chart(sheet, tables.chart, chart_anchor, pack.meta.k)
     _finish(sheet)

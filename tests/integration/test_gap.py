@@ -140,3 +140,16 @@ def test_the_packs_sheet_and_slide_show_the_figures_of_gap_json(demo, tmp_path, 
     chart = next(sh.chart for sh in slide.shapes if sh.has_chart)
     plotted = [list(p.values) for p in chart.plots[0].series]
     assert plotted[0] == [float(t["competence_gap_without"]) for t in result["totals"]]
+
+
+def test_last_years_promises_stand_beside_what_happened(demo):
+    from kompetanse import gap
+    from kompetanse.metrics import Scope
+
+    con = store.connect(demo, read_only=True)
+    follow_up = gap.follow_up(con, Scope(as_of=D), 5)
+    assert (follow_up.plan_year, follow_up.since) == (2022, date(2022, 12, 1))
+    row = follow_up.competence.set_index(gap.COMPETENCE).loc["Videreutdanning intensivsykepleie"]
+    assert (row[gap.PROMISED], row[gap.THEN], row[gap.NOW]) == (2, 24, 28)
+    assert follow_up.recruitment.values.loc["sykepleier", gap.STARTED] == 16
+    assert follow_up.recruitment.hidden.loc["bioingeniør", gap.STARTED]  # fewer than 5 started: hidden

@@ -20,6 +20,7 @@ PAGES = {
                           url_path="kompetanse"),
     "tiltak": st.Page("pages/tiltak.py", title="Tiltak og kostnader", icon=":material/payments:",
                       url_path="tiltak"),
+    "behov": st.Page("pages/behov.py", title="Behov og dekning", icon=":material/target:", url_path="behov"),
     "maal": st.Page("pages/maal.py", title="Mål og strategi", icon=":material/flag:", url_path="maal"),
     "praksis": st.Page("pages/praksis.py", title="Praksisplasser", icon=":material/badge:", url_path="praksis"),
     "sammenlign": st.Page("pages/sammenlign.py", title="Sammenlign enheter", icon=":material/compare_arrows:",

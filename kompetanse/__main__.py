@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kompetanse import access, audit, demo, history, metrics, retirement, settings, store, units, users
+from kompetanse import access, audit, demo, history, metrics, projection, retirement, settings, store, units, users
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 # A running app holds the database only while it reads; a writer waits for it to let go.
@@ -44,6 +44,13 @@ def _non_negative(text: str) -> int:
         raise argparse.ArgumentTypeError(f"«{text}» er ikke et heltall") from exc
     if value < 0:
         raise argparse.ArgumentTypeError("tallet kan ikke være negativt")
+    return value
+
+
+def _years(text: str) -> int:
+    value = _non_negative(text)
+    if not 1 <= value <= 10:
+        raise argparse.ArgumentTypeError("antall år må være fra 1 til 10")
     return value
 
 
@@ -241,6 +248,32 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_gap(args: argparse.Namespace) -> int:
+    from kompetanse import gap
+    from kompetanse.export import pack
+
+    con = open_store(args.db)
+    try:
+        viewer = _access_of(con, args.as_user)
+        try:
+            scope, _label, _data_date = pack.scope_for(con, args.unit, args.as_of, viewer.allowed_units)
+        except pack.ExportError as exc:
+            print(str(exc), file=sys.stderr)
+            return EXIT_INVALID
+        min_cell = settings.min_group_size(con) if args.as_user or args.min_cell is None else args.min_cell
+        scenario = projection.Scenario(growth=args.growth / 100)
+        result = gap.report_json(gap.compute(con, scope, scenario, years=args.years), min_cell, args.unit)
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print("år\tkompetansegap uten tiltak\tmed tiltak\tbemanningsgap uten tiltak\tmed tiltak")
+        for row in result["totals"]:
+            print("\t".join("" if v is None else str(v) for v in row.values()))
+    return EXIT_OK
+
+
 def _print_table(result: dict) -> None:
     keys = result["by"]
     header = [*keys, "headcount", "fte", "mean_age", "share_60_plus", "retiring_within_5y", "turnover_12m"]
@@ -424,6 +457,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, default=None)
     p.add_argument("--by", type=_by, default="unit")
     p.add_argument("--retirement-age", type=_non_negative, default=None)
+    p.add_argument("--min-cell", type=_non_negative, default=None)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--as-user", default=None, metavar="NAME", help="vis bare det brukeren har tilgang til")
+    p = command("gap", cmd_gap, "dekker planen behovet? gap år for år uten og med tiltakene")
+    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--unit", default=None, metavar="CODE", help="enhetskode; tar med alle enheter under")
+    p.add_argument("--years", type=_years, default=5, help="antall år fram (1-10, standard 5)")
+    p.add_argument("--growth", type=float, default=0.0, metavar="PROSENT", help="vekst i bemanningen per år")
     p.add_argument("--min-cell", type=_non_negative, default=None)
     p.add_argument("--json", action="store_true")
     p.add_argument("--as-user", default=None, metavar="NAME", help="vis bare det brukeren har tilgang til")

@@ -21,8 +21,10 @@ UNIT_SCOPED_ROLES = ("leder", "klinikkledelse")  # these see the units granted a
 
 # The pages (by their file's stem) each role may use. Import and the rule editing are for hr and
 # admin; comparing units across a subtree is for clinic management and up; the log is admin's.
-VIEW_PAGES = ("oversikt", "alder", "pensjon", "turnover", "kompetanse", "tiltak", "maal", "praksis", "rapport",
-              "tilgjengelighet")
+VIEW_PAGES = (
+    "oversikt", "alder", "pensjon", "turnover", "kompetanse", "tiltak", "behov", "maal", "praksis", "rapport",
+    "tilgjengelighet",
+)
 ROLE_PAGES: dict[str, frozenset[str]] = {
     "leder": frozenset(VIEW_PAGES),
     "klinikkledelse": frozenset((*VIEW_PAGES, "sammenlign")),

@@ -31,7 +31,7 @@ MEASURE_COLUMNS = [
     "measure_id", "unit_code", "main_task", "category", "horizon", "need", "measure", "schedule",
     "hours", "participants", "sessions", "hourly_rate", "days", "day_rate", "course_fee", "travel",
     "other_cost", "status", "responsible", "comment", "funding_source", "funding_applied", "funding_granted",
-    "goal_id",
+    "goal_id", "effect_kind", "effect_target", "effect_count", "effect_unit", "effect_from",
 ]
 
 # The education a profession's level stands for.
@@ -335,14 +335,50 @@ FUNDING: dict[str, tuple[str, float | None, float | None]] = {
 }
 
 
+# What the measures produce (kompetanse/gap.py): (kind, profession group or competence, persons, unit or None for
+# the measure's own, effective from). The ALM plan's recruitment lines and its master's and further-education
+# lines; a few clinical and municipal lines.
+EFFECTS: dict[str, tuple[str, str, float, str | None, date]] = {
+    "Ansette spesialist i medisinsk mikrobiologi": ("rekruttering", "lege", 1, "MM", date(2024, 9, 1)),
+    "Utlysning, jobbmesser, dialog med høyskolene, markedsføring av arbeidsplass og yrke":
+        ("rekruttering", "bioingeniør", 4, None, date(2025, 1, 1)),
+    # Blood-bank certificates lapse after two years: the internal teaching renews them.
+    "Internundervisning i arbeidstiden": ("kompetanse", "Blodbank sertifisering", 6, "BB-L", date(2024, 12, 1)),
+    "Interne kurs og samlinger": ("kompetanse", "Blodbank sertifisering", 3, "BB-N", date(2024, 12, 1)),
+    "Spesialrådgiver ansatt; opplæring av ansatte i Beaker": ("kompetanse", "Beaker superbruker", 2, "MB-L",
+                                                              date(2024, 3, 1)),
+    "Kurs for teknisk bedømmer og validering": ("kompetanse", "ISO 15189 internrevisor", 1, "MB-N", date(2024, 6, 1)),
+    "Mastergrad (1-2)": ("kompetanse", "Videreutdanning molekylærbiologi", 1, "MM", date(2026, 6, 1)),
+    "Videreutdanning (1-2)": ("kompetanse", "Videreutdanning immunhematologi", 1, "BB-L", date(2025, 6, 1)),
+    "Videreutdanning demens for fire sykepleiere": ("kompetanse", "Videreutdanning demens", 4, "SYK-A",
+                                                    date(2025, 6, 1)),
+    "E-læring og praktisk prøve for alle med delegert ansvar": ("kompetanse", "Legemiddelhåndtering", 45, "SYK-B",
+                                                                date(2024, 6, 1)),
+    "Sommerjobb og praksisplasser for sykepleierstudenter": ("rekruttering", "sykepleier", 3, "SYK-B",
+                                                             date(2024, 8, 1)),
+    "Utdanningsstillinger: to sykepleiere til jordmorutdanning": ("kompetanse", "Videreutdanning jordmorfag", 2,
+                                                                  None, date(2026, 6, 1)),
+    "Videreutdanning intensivsykepleie: to per år": ("kompetanse", "Videreutdanning intensivsykepleie", 6, None,
+                                                     date(2026, 12, 1)),
+}
+
+
 def measures() -> pd.DataFrame:
     rows = [*ALM_MEASURES, *OTHER_MEASURES, *LORENSKOG_MEASURES]
     frame = pd.DataFrame(rows)
     frame.insert(0, "measure_id", range(1, len(frame) + 1))
-    frame = frame.reindex(columns=MEASURE_COLUMNS).astype({"goal_id": object, "funding_source": object})
+    frame = frame.reindex(columns=MEASURE_COLUMNS).astype(
+        {"goal_id": object, "funding_source": object, "effect_kind": object, "effect_target": object,
+         "effect_count": float, "effect_unit": object, "effect_from": object}
+    )
     for index, text in zip(frame.index, frame["measure"], strict=True):
         if text in LINKS:
             frame.at[index, "goal_id"], frame.at[index, "responsible"] = LINKS[text]
+        if text in EFFECTS:
+            kind, target, count, unit, start = EFFECTS[text]
+            frame.loc[index, ["effect_kind", "effect_target", "effect_count", "effect_unit", "effect_from"]] = [
+                kind, target, float(count), unit, start,
+            ]
         if text in FUNDING:
             source, applied, granted = FUNDING[text]
             frame.loc[index, ["funding_source", "funding_applied", "funding_granted"]] = [source, applied, granted]
@@ -467,7 +503,19 @@ def measures_2022(current: pd.DataFrame) -> pd.DataFrame:
     courses = frame["measure"] == "Eksterne kurs, konferanser og kongresser: kursavgift og reise"
     frame.loc[courses, "course_fee"] = 140_000.0
     frame.loc[courses, "funding_granted"] = 150_000.0
+    # What the 2022 plan promised for 2023 (Behov og dekning sets it beside what happened).
+    for text, (count, start) in PROMISED_2022.items():
+        line = frame["measure"] == text
+        frame.loc[line, "effect_count"] = float(count)
+        frame.loc[line, "effect_from"] = start
     return frame.reset_index(drop=True)
+
+
+PROMISED_2022: dict[str, tuple[float, date]] = {
+    "Videreutdanning intensivsykepleie: to per år": (2, date(2023, 6, 1)),
+    "Sommerjobb og praksisplasser for sykepleierstudenter": (3, date(2023, 8, 1)),
+    "Utlysning, jobbmesser, dialog med høyskolene, markedsføring av arbeidsplass og yrke": (4, date(2023, 9, 1)),
+}
 
 
 def load_versions(con: duckdb.DuckDBPyConnection) -> None:

@@ -31,6 +31,7 @@ KIND_TABLES: dict[str, tuple[str, list[str]]] = {
             "hours", "participants", "sessions", "hourly_rate", "days", "day_rate", "course_fee", "travel",
             "other_cost", "status", "responsible", "comment",
             "funding_source", "funding_applied", "funding_granted", "goal_id",
+            "effect_kind", "effect_target", "effect_count", "effect_unit", "effect_from",
         ],
     ),
     "placements": ("placements", ["semester", "unit_code", "school_type", "asked", "offered", "used"]),

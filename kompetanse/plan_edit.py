@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import duckdb
@@ -35,7 +35,10 @@ COLUMN_LABELS: dict[str, str] = {
     "other_cost": "Andre kostnader (kr)", "status": "Status", "responsible": "Ansvarlig", "comment": "Kommentar",
     "funding_source": "Finansiering", "funding_applied": "Søkt (kr)", "funding_granted": "Innvilget (kr)",
     "goal_id": "Mål",
+    "effect_kind": "Effekt", "effect_target": "Effekt gjelder", "effect_count": "Antall personer",
+    "effect_unit": "Effekt i enhet", "effect_from": "Effekt fra",
 }
+EFFECT_KIND_LABELS: dict[str, str] = {"rekruttering": "Rekruttering", "kompetanse": "Kompetanse"}
 FUNDING_AMOUNTS = ["funding_applied", "funding_granted"]
 TEXT_COLUMNS = ["need", "measure", "schedule", "status", "responsible", "comment"]
 MEASURE_COLUMNS = history.KIND_TABLES["measures"][1]
@@ -140,9 +143,53 @@ def validate(
         out["goal_id"] = None if _blank(goal) else str(goal).strip()
         if out["goal_id"] is not None and goal_ids is not None and out["goal_id"] not in goal_ids:
             problems.append(f"{where}: Mål: «{goal}» er ikke et mål i planen.")
+        problems.extend(f"{where}: {problem}" for problem in _effect(row, out, known))
         clean.append(out)
     frame = pd.DataFrame(clean, columns=MEASURE_COLUMNS)
     return frame, problems
+
+
+def _effect(row: pd.Series, out: dict[str, Any], known_units: set[str]) -> list[str]:
+    """The optional effect columns into `out`; the problems found (Norwegian, without the row)."""
+    problems: list[str] = []
+    kind = row.get("effect_kind")
+    out["effect_kind"] = _choice(kind, EFFECT_KIND_LABELS, EFFECT_KIND_LABELS)
+    if out["effect_kind"] is None and not _blank(kind):
+        problems.append(f"Effekt: «{kind}» må være Rekruttering eller Kompetanse.")
+    target = row.get("effect_target")
+    out["effect_target"] = None if _blank(target) else str(target).strip()
+    count = row.get("effect_count")
+    number, problem = (None, None) if _blank(count) else _amount(count)
+    if problem:
+        problems.append(f"{COLUMN_LABELS['effect_count']}: {problem}.")
+    out["effect_count"] = number
+    unit = row.get("effect_unit")
+    out["effect_unit"] = None if _blank(unit) else str(unit).strip()
+    if out["effect_unit"] is not None and out["effect_unit"] not in known_units:
+        problems.append(f"Effekt i enhet: «{unit}» er ikke en kjent enhetskode.")
+    out["effect_from"] = _day(row.get("effect_from"))
+    if out["effect_from"] is None and not _blank(row.get("effect_from")):
+        problems.append(f"Effekt fra: «{row.get('effect_from')}» er ikke en dato (dd.mm.åååå).")
+    if out["effect_kind"] is not None and (out["effect_target"] is None or not out["effect_count"]):
+        problems.append("Et tiltak med effekt må si hva effekten gjelder og hvor mange personer.")
+    return problems
+
+
+def _day(value: Any) -> date | None:
+    """A date from the editor (a date, a timestamp or dd.mm.yyyy / yyyy-mm-dd text); None when blank or not a date."""
+    if _blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def _shown(value: Any) -> str:
@@ -217,7 +264,7 @@ def undo(con: duckdb.DuckDBPyConnection, previous_import_id: int) -> int:
 EDITOR_COLUMNS = [
     "measure_id", "unit_code", "main_task", "category", "horizon", "need", "measure", "schedule", "cost",
     *COST_INPUTS, "status", "responsible", "comment", "funding_source", "funding_applied", "funding_granted",
-    "goal_id",
+    "goal_id", "effect_kind", "effect_target", "effect_count", "effect_unit", "effect_from",
 ]
 
 
@@ -227,7 +274,9 @@ def editor_frame(lines: pd.DataFrame) -> pd.DataFrame:
     frame["cost"] = [formatting.kroner(c) for c in lines["cost"]] if not lines.empty else pd.Series(dtype=str)
     frame["horizon"] = frame["horizon"].astype("Int64")
     # An empty text cell shows empty, not as "None" (saving reads "" as blank again).
-    frame[TEXT_COLUMNS] = frame[TEXT_COLUMNS].astype(object).where(frame[TEXT_COLUMNS].notna(), "")
+    text = [*TEXT_COLUMNS, "effect_target", "effect_unit"]
+    frame[text] = frame[text].astype(object).where(frame[text].notna(), "")
+    frame["effect_from"] = pd.to_datetime(frame["effect_from"]).dt.date
     return frame
 
 

@@ -31,6 +31,7 @@ VERSION_MEASURE_COLUMNS = [
     "measure_id", "unit_code", "main_task", "category", "horizon", "need", "measure", "schedule", "hours",
     "participants", "sessions", "hourly_rate", "days", "day_rate", "course_fee", "travel", "other_cost", "status",
     "responsible", "comment", "funding_source", "funding_applied", "funding_granted", "goal_id",
+    "effect_kind", "effect_target", "effect_count", "effect_unit", "effect_from",
 ]
 # What a measure's content is, for "changed": (column, Norwegian label, how a value is shown).
 _text: Callable[[Any], str] = lambda v: "" if _missing(v) else str(v)  # noqa: E731
@@ -50,6 +51,11 @@ CONTENT: list[tuple[str, str, Callable[[Any], str]]] = [
     ("funding_applied", "Søkt", lambda v: "" if _missing(v) else formatting.kroner(float(v))),
     ("funding_granted", "Innvilget", lambda v: "" if _missing(v) else formatting.kroner(float(v))),
     ("goal_id", "Mål", _text),
+    ("effect_kind", "Effekt", lambda v: {"rekruttering": "Rekruttering", "kompetanse": "Kompetanse"}.get(v, _text(v))),
+    ("effect_target", "Effekt gjelder", _text),
+    ("effect_count", "Antall personer", lambda v: "" if _missing(v) else formatting.number(float(v))),
+    ("effect_unit", "Effekt i enhet", _text),
+    ("effect_from", "Effekt fra", lambda v: "" if _missing(v) else formatting.day(pd.Timestamp(v).date())),
 ]
 # The key figures shown then and now: (metrics column, label, format).
 FIGURES: list[tuple[str, str, Callable[[float], str]]] = [

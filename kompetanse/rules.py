@@ -201,6 +201,11 @@ SQL_MACROS: list[str] = [
         coalesce(hourly_rate, 0) * coalesce(participants, 0) * coalesce(hours, 0) * coalesce(sessions, 0)
         + coalesce(day_rate, 0) * coalesce(days, 0) + coalesce(course_fee, 0) + coalesce(travel, 0)
         + coalesce(other_cost, 0)""",
+    # A measure's planned cost over its horizon: the one-year plan's cost, or the five-year horizon's yearly
+    # cost x (1 + growth)^k summed over k = 1..5 (DESIGN.md "Training cost of a measure").
+    """create or replace macro planned_cost(cost, horizon, growth) as
+        case when horizon = 5 then cost * list_sum(list_transform(range(1, 6), lambda k: power(1 + growth, k)))
+             else cost end""",
     # A competence is valid at d when acquired on or before d (or undated) and not expired:
     # a certificate that expires on d is still valid that day.
     """create or replace macro is_valid_at(acquired_d, expires_d, d) as

@@ -326,6 +326,23 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    [
+        # What a measure produces (issue 16): persons recruited in a profession group, or persons who gain a
+        # competence; how many, in which unit (blank: the measure's own), from which date. Blank: no effect stated.
+        "alter table measures add column effect_kind varchar",
+        "alter table measures add column effect_target varchar",
+        "alter table measures add column effect_count double",
+        "alter table measures add column effect_unit varchar",
+        "alter table measures add column effect_from date",
+        "alter table plan_version_measures add column effect_kind varchar",
+        "alter table plan_version_measures add column effect_target varchar",
+        "alter table plan_version_measures add column effect_count double",
+        "alter table plan_version_measures add column effect_unit varchar",
+        "alter table plan_version_measures add column effect_from date",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -107,6 +107,19 @@ edited = st.data_editor(
             "Mål", options=list(goal_choices), format_func=lambda g: goal_choices.get(g, g),
             help="Målet tiltaket hører til (siden Mål og strategi).",
         ),
+        "effect_kind": st.column_config.SelectboxColumn(
+            "Effekt", options=list(plan_edit.EFFECT_KIND_LABELS), format_func=plan_edit.EFFECT_KIND_LABELS.get,
+            help="Hva tiltaket gir: personer rekruttert i en yrkesgruppe, eller personer som får en kompetanse "
+                 "(siden Behov og dekning).",
+        ),
+        "effect_target": st.column_config.TextColumn(
+            "Effekt gjelder", help="Yrkesgruppen (rekruttering) eller kompetansen, skrevet som i kravene."
+        ),
+        "effect_count": st.column_config.NumberColumn("Antall personer", min_value=0.0, step=1.0),
+        "effect_unit": st.column_config.SelectboxColumn(
+            "Effekt i enhet", options=known_units, help="Tomt: tiltakets egen enhet."
+        ),
+        "effect_from": st.column_config.DateColumn("Effekt fra", format="DD.MM.YYYY"),
     },
 )
 

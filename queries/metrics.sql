@@ -32,46 +32,66 @@ emp as (
         case when $by_unit then e.unit_code end as g_unit,
         case when $by_profession then e.profession_group end as g_profession,
         e.birth_date,
-        e.position_pct,
-        -- DESIGN.md "FTE": avtalte årsverk ekskl. permisjon subtract the leave in force on d (a share of the position).
-        e.position_pct * (1 - coalesce(case when e.leave_pct is not null
-            and (e.leave_start is null or e.leave_start <= p.d)
-            and (e.leave_end is null or e.leave_end >= p.d) then e.leave_pct end, 0) / 100) as position_pct_at_work,
-        e.end_date,
-        e.end_reason,
         is_active(e.start_date, e.end_date, p.d) as active_d,
-        is_active(e.start_date, e.end_date, p.d0) as active_d0,
         -- The leaver window is [d - 1 year, d): a last working day on d is still active on d.
-        e.end_date >= p.d0 and e.end_date < p.d as ended_in_window,
-        retired_by(e.birth_date, e.retirement_age, e.limit_date, (p.d + interval 1 year)::date) as retired_by_1y,
-        retired_by(e.birth_date, e.retirement_age, e.limit_date, (p.d + interval 5 year)::date) as retired_by_5y,
-        retired_by(e.birth_date, e.retirement_age, e.limit_date, (p.d + interval 10 year)::date) as retired_by_10y,
-        coalesce(e.limit_date <= p.d, false) as past_upper_age_limit
+        coalesce(e.end_date >= p.d0 and e.end_date < p.d, false) as ended_in_window,
+        active_d and retired_by(e.birth_date, e.retirement_age, e.limit_date, (p.d + interval 5 year)::date)
+            as retiring_5y,
+        -- One bit per yes/no fact: a person's facts are or-ed in one small aggregate, not seven.
+        active_d::integer
+            + 2 * is_active(e.start_date, e.end_date, p.d0)::integer
+            + 4 * coalesce(active_d and retired_by(e.birth_date, e.retirement_age, e.limit_date,
+                                                   (p.d + interval 1 year)::date), false)::integer
+            + 8 * coalesce(retiring_5y, false)::integer
+            + 16 * coalesce(active_d and retired_by(e.birth_date, e.retirement_age, e.limit_date,
+                                                    (p.d + interval 10 year)::date), false)::integer
+            + 32 * ended_in_window::integer
+            + 64 * coalesce(active_d and e.limit_date <= p.d, false)::integer as facts,
+        case when active_d then e.position_pct end as pct_d,
+        -- DESIGN.md "FTE": avtalte årsverk ekskl. permisjon subtract the leave in force on d (a share of the position).
+        case when active_d then e.position_pct * (1 - coalesce(case when e.leave_pct is not null
+            and (e.leave_start is null or e.leave_start <= p.d)
+            and (e.leave_end is null or e.leave_end >= p.d) then e.leave_pct end, 0) / 100) end as pct_at_work_d,
+        case when retiring_5y then e.position_pct end as pct_retiring_5y,
+        -- The last employment ended in the window (its end day), and whether it was retirement (the low bit).
+        case when ended_in_window
+            then 2 * (e.end_date - date '1900-01-01') + coalesce(e.end_reason = 'pensjon', false)::integer
+        end as last_end
     from staff e
     cross join params p
 ),
-person_scope as (
+person_facts as (
     select
         grouping(g_unit, g_profession) > 0 as is_total,
         g_unit,
         g_profession,
-        employee_id,
-        age_at(min(birth_date), any_value(p.d)) as age,
-        bool_or(active_d) as active_d,
-        bool_or(active_d0) as active_d0,
+        min(birth_date) as birth_date,
+        bit_or(facts) as facts,
         -- Percentages summed as decimals (exact, in any order); divided by 100 once, per scope.
-        coalesce(sum(position_pct) filter (where active_d), 0) as position_sum,
-        coalesce(sum(position_pct_at_work) filter (where active_d), 0) as position_at_work_sum,
-        bool_or(active_d and retired_by_1y) as retiring_1y,
-        bool_or(active_d and retired_by_5y) as retiring_5y,
-        bool_or(active_d and retired_by_10y) as retiring_10y,
-        coalesce(sum(position_pct) filter (where active_d and retired_by_5y), 0) as retiring_5y_position_sum,
-        bool_or(active_d and past_upper_age_limit) as past_limit,
-        bool_or(ended_in_window) as ended_in_window,
-        arg_max(end_reason, end_date) filter (where ended_in_window) as last_end_reason
+        coalesce(sum(pct_d), 0) as position_sum,
+        coalesce(sum(pct_at_work_d), 0) as position_at_work_sum,
+        coalesce(sum(pct_retiring_5y), 0) as retiring_5y_position_sum,
+        max(last_end) as last_end
     from emp
-    cross join params p
     group by grouping sets ((g_unit, g_profession, employee_id), (employee_id))
+),
+person_scope as (
+    select
+        is_total, g_unit, g_profession,
+        age_at(birth_date, p.d) as age,
+        facts & 1 > 0 as active_d,
+        facts & 2 > 0 as active_d0,
+        facts & 4 > 0 as retiring_1y,
+        facts & 8 > 0 as retiring_5y,
+        facts & 16 > 0 as retiring_10y,
+        facts & 32 > 0 as ended_in_window,
+        facts & 64 > 0 as past_limit,
+        position_sum,
+        position_at_work_sum,
+        retiring_5y_position_sum,
+        case when last_end % 2 = 1 then 'pensjon' end as last_end_reason
+    from person_facts
+    cross join params p
 ),
 scope as (
     select

@@ -1,6 +1,6 @@
 -- Close a year: copy the measures into the version (one list parameter per column, m_<column>, all of the same
 -- length), each with its training cost as computed now (the training_cost macro), so later rule changes do not
--- alter it.
+-- alter it. The effect columns follow the cost (they were added later).
 insert into plan_version_measures
 with lines as (
     select unnest($m_measure_id) as measure_id,
@@ -26,8 +26,14 @@ with lines as (
            unnest($m_funding_source) as funding_source,
            unnest($m_funding_applied) as funding_applied,
            unnest($m_funding_granted) as funding_granted,
-           unnest($m_goal_id) as goal_id
+           unnest($m_goal_id) as goal_id,
+           unnest($m_effect_kind) as effect_kind,
+           unnest($m_effect_target) as effect_target,
+           unnest($m_effect_count) as effect_count,
+           unnest($m_effect_unit) as effect_unit,
+           unnest($m_effect_from) as effect_from
 )
 select $version_id, measure_id, unit_code, main_task, category, horizon, need, measure, schedule, hours, participants, sessions, hourly_rate, days, day_rate, course_fee, travel, other_cost, status, responsible, comment, funding_source, funding_applied, funding_granted, goal_id,
-       training_cost(hourly_rate, participants, hours, sessions, day_rate, days, course_fee, travel, other_cost)
+       training_cost(hourly_rate, participants, hours, sessions, day_rate, days, course_fee, travel, other_cost),
+       effect_kind, effect_target, effect_count, effect_unit, effect_from::date
 from lines

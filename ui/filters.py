@@ -134,7 +134,8 @@ def sidebar(viewer: access.Access = access.OPEN) -> Filters:
         format_func=lambda v: LEVEL_LABELS.get(v, v),
     )
     level_codes = visible.loc[visible["level"] == level, "unit_code"] if level != ALL_LEVELS else visible["unit_code"]
-    options = [c for c in order if c in set(level_codes) or c in st.session_state["f_units"]]
+    shown_codes = set(level_codes) | set(st.session_state.get("f_units", []))  # once, not per unit (500 units)
+    options = [c for c in order if c in shown_codes]
     chosen = sb.multiselect(
         "Enheter", options, key="f_units", format_func=lambda c: unit_labels.get(c, c),
         placeholder="Alle enheter", help="En klinikk eller avdeling tar med alle enheter under seg.",

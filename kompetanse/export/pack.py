@@ -42,6 +42,7 @@ from kompetanse.rules import AGE_BAND_LABELS
 from kompetanse.suppression import SECONDARY_LABEL, Suppressed, explain, hidden_label, suppress
 
 if TYPE_CHECKING:
+    from kompetanse.export.gap_pack import GapTables
     from kompetanse.export.plan_pack import PlanTables
 
 Progress = Callable[[float, str], None]
@@ -252,6 +253,7 @@ class Pack:
     charts: dict[str, Chart] = field(default_factory=dict)
     plan: PlanTables | None = None  # goals, placements, funding, the year-over-year comparison (plan_pack.py)
     backtest: Table | None = None  # last year's forecast beside what happened (None: nobody then or now)
+    gap: GapTables | None = None  # does the plan close the gap (gap_pack.py); None: nothing to project
 
 
 # --- Queries once per pack ---------------------------------------------------------------------
@@ -774,12 +776,15 @@ def gather(
     from kompetanse.export import plan_pack  # it builds on this module's Table and Chart
 
     plan = plan_pack.gather_plan(memo, scope, k, names)
+    from kompetanse.export import gap_pack
+
+    gap = gap_pack.gather_gap(memo, scope, k, names)
     step("Tabellene er klare")
     return Pack(
         meta=meta, key_figures=key_figures, age_bands=age_bands, pyramid=pyramid,
         retirements_per_year=per_year, need=need, turnover_totals=turnover_totals, coverage=coverage,
         measures=measures, cost_per_year=cost_per_year, cost_by_unit=cost_by_unit, cost_totals=cost_totals,
-        charts=charts, plan=plan, backtest=forecast_check, **tables,
+        charts=charts, plan=plan, backtest=forecast_check, gap=gap, **tables,
     )
 
 

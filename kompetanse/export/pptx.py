@@ -47,7 +47,9 @@ TITLES = {
     "goals": "Mål og status",
     "placements": "Praksisplasser",
     "changes": "Endringer fra forrige plan",
+    "gap": "Dekker planen behovet?",
 }
+REMAINING_ROWS = 6  # unmet requirements listed on the gap slide
 GOAL_ROWS = 12  # goals listed on the slide
 CHANGE_ROWS = 6  # changed measures listed on the slide
 NUMBER_FORMATS: dict[Kind, str] = {
@@ -322,6 +324,32 @@ def _measures_slide(prs: Presentation, pack: Pack) -> None:
     _note(slide, [pack.cost_per_year.notes[0]])
 
 
+def _gap_slide(prs: Presentation, pack: Pack) -> None:
+    """The competence gap per year without and with the plan, the finding in words, what remains."""
+    slide = _slide(prs, TITLES["gap"], _subtitle(pack))
+    tables = pack.gap
+    if tables is None:
+        _empty(slide, "Ingen ansatte eller kompetansekrav i utvalget.")
+        return
+    _chart(slide, tables.chart, XL_CHART_TYPE.COLUMN_CLUSTERED, MARGIN, CONTENT_TOP, Inches(7.0), CONTENT_HEIGHT)
+    remaining = tables.remaining
+    lines: list[str | tuple[str, str]] = [tables.finding]
+    rows = remaining.rows[:REMAINING_ROWS]
+    if rows:
+        lines.append("Gjenstår med planen:")
+        lines.extend((f"{remaining.text(r, 'Enhet')}, {remaining.text(r, 'Kompetanse')}",
+                      remaining.text(r, "Gap med tiltak")) for r in rows)
+    if len(remaining.rows) > REMAINING_ROWS:
+        lines.append(f"Og {len(remaining.rows) - REMAINING_ROWS} krav til (se arbeidsboken).")
+    staffing = tables.staffing
+    total = staffing.rows[-1]
+    lines.append((f"Bemanningsgap om {pack.gap.years.rows[-1]} år",
+                  f"{staffing.text(total, 'Gap uten tiltak')} uten tiltak, {staffing.text(total, 'Gap med tiltak')} "
+                  "med tiltak"))
+    _text(slide, lines, Inches(7.8), CONTENT_TOP, Inches(5.1), CONTENT_HEIGHT, SMALL_SIZE)
+    _note(slide, [tables.years.notes[0]])
+
+
 def _definitions_slide(prs: Presentation, pack: Pack) -> None:
     meta = pack.meta
     slide = _slide(prs, TITLES["definitions"])
@@ -439,6 +467,7 @@ def write(pack: Pack, out: Path, progress: Callable[[float, str], None] | None =
         ("Turnover", _turnover_slide),
         ("Kompetanse", _competence_slide),
         ("Tiltak", _measures_slide),
+        ("Behov og dekning", _gap_slide),
         ("Finansiering", _funding_slide),
         ("Mål og status", _goals_slide),
         ("Praksisplasser", _placements_slide),

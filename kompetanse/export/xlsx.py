@@ -299,6 +299,8 @@ def write(pack: Pack, out: Path, progress: Callable[[float, str], None] | None =
     _add_chart(sheet, pack.charts["cost_per_year"], chart_anchor, k)
     _finish(sheet)
 
+    if pack.gap is not None:
+        _gap_sheet(wb, pack)
     if pack.plan is not None:
         step(0.9, "Mål, praksisplasser og finansiering")
         _plan_sheets(wb, pack)
@@ -344,4 +346,20 @@ def _plan_sheets(wb: Workbook, pack: Pack) -> None:
         sheet.ws.cell(row=4, column=1, value=f"{plan.comparison_title}. {counts}.")
     _write_table(sheet, plan.figures)
     _write_table(sheet, plan.changes)
+    _finish(sheet)
+
+
+def _gap_sheet(wb: Workbook, pack: Pack) -> None:
+    """Dekker planen behovet? (pack.gap): the gaps per year with the chart, what remains, staffing."""
+    tables = pack.gap
+    assert tables is not None
+    sheet = _sheet(wb, pack, "Dekker planen behovet")
+    sheet.ws.cell(row=4, column=1, value=tables.finding)
+    below = _write_table(sheet, tables.years)
+    chart_anchor = f"{_chart_column(sheet)}{TABLE_TOP}"
+    below = _write_table(sheet, tables.staffing, top=max(below, TABLE_TOP + CHART_ROWS + 4) + 1, left=1)
+    below = _write_table(sheet, tables.remaining, top=below + 1, left=1)
+    if tables.follow_up is not None:
+        _write_table(sheet, tables.follow_up, top=below + 1, left=1)
+    _add_chart(sheet, tables.chart, chart_anchor, pack.meta.k)
     _finish(sheet)

@@ -115,6 +115,12 @@ ENUMS: dict[str, tuple[dict[str, str], str, str]] = {
     "category": (
         {c: c for c in rules.CATEGORIES}, "kategori", "Rekruttering, Utvikling",
     ),
+    "effect_kind": (
+        {"rekruttering": "rekruttering", "rekruttert": "rekruttering", "ansettelse": "rekruttering",
+         "kompetanse": "kompetanse", "kvalifisering": "kompetanse", "videreutdanning": "kompetanse",
+         "sertifisering": "kompetanse", "kurs": "kompetanse"},
+        "effekt", "Rekruttering, Kompetanse",
+    ),
 }
 assert set(ENUMS["end_reason"][0].values()) == set(rules.END_REASONS)
 assert set(ENUMS["employment_type"][0].values()) == set(rules.EMPLOYMENT_TYPES)
@@ -224,6 +230,12 @@ SPECS: dict[str, KindSpec] = {
             Field("funding_applied", ("Søkt beløp", "Søkt", "Omsøkt"), "money", "søkt beløp"),
             Field("funding_granted", ("Innvilget beløp", "Innvilget", "Tildelt"), "money", "innvilget beløp"),
             Field("goal_id", ("Mål", "Mål nr", "Målnummer"), "text", "mål"),
+            # What the measure produces (optional; kompetanse/gap.py).
+            Field("effect_kind", ("Effekt", "Effekttype"), "enum", "effekt", choices="effect_kind"),
+            Field("effect_target", ("Effekt gjelder", "Yrkesgruppe eller kompetanse"), "text", "effekt gjelder"),
+            Field("effect_count", ("Antall personer", "Effekt antall"), "money", "antall personer"),
+            Field("effect_unit", ("Effekt i enhet", "Enhet for effekt"), "text", "effekt i enhet"),
+            Field("effect_from", ("Effekt fra", "Virker fra"), "date", "effekt fra"),
         ),
     ),
 }

@@ -327,7 +327,7 @@ def _parse_body_arrow(
     import pyarrow as pa
     from pyarrow import csv as pa_csv
 
-    if not body.strip():
+    if not body or body.isspace():  # not body.strip(): that copied the whole file (0.85 s of 5.4 at 1 000 000 rows)
         return _empty(ncols), np.arange(0)
     names = [f"c{i}" for i in range(ncols)]
     try:

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 
 # The pages the design names; the navigation may hold more (all of them are captured).
 PAGES = [
-    "Oversikt", "Alder", "Pensjon og rekruttering", "Turnover", "Kompetanse", "Tiltak og kostnader",
+    "Oversikt", "Alder", "Pensjon og rekruttering", "Turnover", "Kompetanse", "Tiltak og kostnader", "Behov og dekning",
     "Mål og strategi", "Praksisplasser", "Sammenlign enheter", "Rapport", "Import",
 ]
 MAX_SCREENSHOT_HEIGHT = 5000

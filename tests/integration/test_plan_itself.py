@@ -285,7 +285,10 @@ def test_demo_has_the_larvik_placements_lorenskog_goals_alm_funding_and_two_vers
     assert [v.plan_year for v in closed] == [2022, 2023]
     comparison = plan_versions.compare(plan_versions.version_measures(demo_con, closed[0].version_id),
                                        costs.lines(demo_con))
-    assert len(comparison.new) == 2 and len(comparison.removed) == 2 and len(comparison.changed) == 2
+    # two lines changed their cost; three changed what they promise (issue 16: the effects are compared too)
+    assert len(comparison.new) == 2 and len(comparison.removed) == 2 and len(comparison.changed) == 5
+    changes = " ".join(comparison.changed["changes"])
+    assert "Antall personer: 2 → 6" in changes and "Effekt fra: 01.06.2023 → 01.12.2026" in changes
     same = plan_versions.compare(plan_versions.version_measures(demo_con, closed[1].version_id),
                                  costs.lines(demo_con))
     assert not same.any

@@ -20,6 +20,10 @@ from kompetanse import store
 from ui import data
 
 LOG = logging.getLogger("kompetanse.app")
+if not LOG.handlers and not logging.getLogger().handlers:  # Streamlit leaves the root logger bare
+    _handler = logging.StreamHandler()  # the server's stderr: its log
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    LOG.addHandler(_handler)
 T = TypeVar("T")
 
 

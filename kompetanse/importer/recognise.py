@@ -45,11 +45,12 @@ def _alias_index(spec: KindSpec) -> dict[str, str]:
 
 
 def _profile_index(kind: str) -> dict[str, str]:
-    """Every profile's header -> field (UNUSED included); the profiles agree where they share a header."""
+    """Every profile's header -> field (UNUSED included); the profiles agree where they share a header.
+    Other kinds (competences from the same system) take the profiles' names of the person."""
     index: dict[str, str] = {}
     for profile in profiles.PROFILES:
-        if profile.kind == kind:
-            for header, name in profile.headers.items():
+        for header, name in profile.headers.items():
+            if profile.kind == kind or name in profiles.IDENTITY_FIELDS:
                 index.setdefault(header_key(header), name)
     return index
 

@@ -195,6 +195,11 @@ ENGLISH = Profile("engelske kolonnenavn", {
 })
 
 PROFILES: tuple[Profile, ...] = (VISMA, SAP_HCM, UNIT4, A_MELDING, KS_PAI, ENGLISH)
+# Columns with what identifies a person beyond the employee number: known, never read, and said so.
+NOT_STORED = ("Navn", "Fornavn", "Etternavn", "Ressursnavn", "Name", "First Name", "Last Name", "Email",
+              "E-postadresse", "Mobiltelefon", "Adresse 1", "Postnr", "Bankkonto")
+NOT_STORED_REASON = "personopplysninger som dette lagres ikke"
+
 # The person's identity is named the same in a system's other exports (competences, courses).
 IDENTITY_FIELDS = ("employee_id", "national_id")
 

@@ -56,6 +56,7 @@ def _profile_index(kind: str) -> dict[str, str]:
 
 
 _AMBIGUOUS = {header_key(h): candidates for h, candidates in profiles.AMBIGUOUS.items()}
+_NOT_STORED = {header_key(h) for h in profiles.NOT_STORED}
 
 
 def header_score(spec: KindSpec) -> Callable[[list[str]], int]:
@@ -277,7 +278,8 @@ def recognise(
             if target in have:
                 decided[position] = Column(position, header, target, BY_PROFILE)
             else:
-                decided[position] = Column(position, header, None, note=unused_sentence(header))
+                reason = profiles.NOT_STORED_REASON if key in _NOT_STORED else None
+                decided[position] = Column(position, header, None, note=unused_sentence(header, reason=reason))
         else:
             hint = _hint(spec, header, sample(position), hint_names)
             decided[position] = Column(position, header, None, hint=hint, note=unused_sentence(header, hint))

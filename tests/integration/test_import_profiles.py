@@ -77,6 +77,7 @@ def test_the_columns_the_issue_found_unknown_are_read(tmp_path):
         "Personalnummer": "Ansattnr", "Organisasjonsenhet": "Enhet", "Stilling": "Yrkesgruppe",
         "Kapasitetsutnyttelsesnivå": "Stillingsprosent", "Ansettelsesdato": "Startdato"}
     assert sap.profile == "SAP HCM"
+    assert "kolonnen «Navn» er ikke brukt (personopplysninger som dette lagres ikke)." in visma.notices
 
 
 # --- headers that depend on the system ------------------------------------------------------------

@@ -91,6 +91,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         columns, shown = None, None
         if args.mapping:
             shown, columns = mappings.resolve(con, args.mapping, args.kind)
+            _warn_unmatched_mapping(shown, columns, [Path(f) for f in args.files], args.kind)
         if args.save_mapping:
             seen = _file_columns(paths[0], args.kind, columns)
             if seen is not None:  # what each column was read as, the given mapping applied
@@ -145,6 +146,17 @@ def _file_columns(path: Path, kind: str, columns: dict[str, str | None] | None) 
         return {c.header: c.field for c in importer.preview_file(path, kind, columns).columns}
     except importer.ImportFailed:
         return None
+
+
+def _warn_unmatched_mapping(shown: str, columns: dict[str, str | None], paths: list[Path], kind: str) -> None:
+    """A mapping that names none of a file's columns is most likely the wrong one: say so."""
+    from kompetanse.importer import mapping as mappings
+
+    wanted = set(mappings.headers_key(list(columns)).split("|"))
+    for path in paths:
+        seen = _file_columns(path, kind, None)
+        if seen is not None and not wanted & set(mappings.headers_key(list(seen)).split("|")):
+            print(f"{path.name}: kolonneoppsettet «{shown}» nevner ingen av filens kolonner", file=sys.stderr)
 
 
 def _hint_saved_mapping(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> None:

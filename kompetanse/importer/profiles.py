@@ -195,6 +195,13 @@ ENGLISH = Profile("engelske kolonnenavn", {
 })
 
 PROFILES: tuple[Profile, ...] = (VISMA, SAP_HCM, UNIT4, A_MELDING, KS_PAI, ENGLISH)
+# Columns with what identifies a person beyond the employee number: known, never read, and said so.
+NOT_STORED = ("Navn", "Fornavn", "Etternavn", "Ressursnavn", "Name", "First Name", "Last Name", "Email",
+              "E-postadresse", "Mobiltelefon", "Adresse 1", "Postnr", "Bankkonto")
+NOT_STORED_REASON = "personopplysninger som dette lagres ikke"
+
+# The person's identity is named the same in a system's other exports (competences, courses).
+IDENTITY_FIELDS = ("employee_id", "national_id")
 
 # Headers whose meaning depends on the system, decided by the column's content: the candidate fields in
 # order, each taken when the content fits it and no other column is that field already. "Stilling" is the

@@ -45,16 +45,18 @@ def _alias_index(spec: KindSpec) -> dict[str, str]:
 
 
 def _profile_index(kind: str) -> dict[str, str]:
-    """Every profile's header -> field (UNUSED included); the profiles agree where they share a header."""
+    """Every profile's header -> field (UNUSED included); the profiles agree where they share a header.
+    Other kinds (competences from the same system) take the profiles' names of the person."""
     index: dict[str, str] = {}
     for profile in profiles.PROFILES:
-        if profile.kind == kind:
-            for header, name in profile.headers.items():
+        for header, name in profile.headers.items():
+            if profile.kind == kind or name in profiles.IDENTITY_FIELDS:
                 index.setdefault(header_key(header), name)
     return index
 
 
 _AMBIGUOUS = {header_key(h): candidates for h, candidates in profiles.AMBIGUOUS.items()}
+_NOT_STORED = {header_key(h) for h in profiles.NOT_STORED}
 
 
 def header_score(spec: KindSpec) -> Callable[[list[str]], int]:
@@ -280,7 +282,8 @@ def recognise(
             if target in have:
                 decided[position] = Column(position, header, target, BY_PROFILE)
             else:
-                decided[position] = Column(position, header, None, note=unused_sentence(header))
+                reason = profiles.NOT_STORED_REASON if key in _NOT_STORED else None
+                decided[position] = Column(position, header, None, note=unused_sentence(header, reason=reason))
         else:
             hint = _hint(spec, header, sample(position), hint_names)
             decided[position] = Column(position, header, None, hint=hint, note=unused_sentence(header, hint))

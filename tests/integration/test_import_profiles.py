@@ -77,6 +77,7 @@ def test_the_columns_the_issue_found_unknown_are_read(tmp_path):
         "Personalnummer": "Ansattnr", "Organisasjonsenhet": "Enhet", "Stilling": "Yrkesgruppe",
         "Kapasitetsutnyttelsesnivå": "Stillingsprosent", "Ansettelsesdato": "Startdato"}
     assert sap.profile == "SAP HCM"
+    assert "kolonnen «Navn» er ikke brukt (personopplysninger som dette lagres ikke)." in visma.notices
 
 
 # --- headers that depend on the system ------------------------------------------------------------
@@ -283,3 +284,19 @@ def test_sap_open_end_31_12_9999_is_no_end_date(con, template_figures, tmp_path)
     outcome = importer.import_files(con, [path], snapshot_date=corpus.SNAPSHOT)
     assert outcome.rows == 30  # before: "årstallet er utenfor 1900-2100: 31.12.9999" on 24 rows
     assert figures(con) == template_figures
+
+
+def test_a_competence_export_from_the_same_system_names_the_person_the_same_way(tmp_path):
+    path = tmp_path / "kurs.csv"
+    path.write_text("Personalnummer;Kompetanse;Type;Oppnådd\r\n1001;ABC-kurs;kurs;01.02.2023\r\n", encoding="utf-8")
+    preview = importer.preview_file(path, "competences")
+    assert preview.recognised["Personalnummer"] == "Ansattnr" and preview.missing == []
+
+
+def test_a_mapping_that_names_none_of_the_files_columns_is_pointed_out(tmp_path, run):
+    written = tmp_path / "sap.json"
+    written.write_text(json.dumps({"Personalnummer": "Ansattnr"}), encoding="utf-8")
+    path = corpus.write("template", tmp_path / "mal.csv")
+    result = run("import", str(path), "--db", str(empty_db(tmp_path / "x.duckdb")), "--mapping", str(written))
+    assert result.returncode == 0
+    assert "mal.csv: kolonneoppsettet «sap.json» nevner ingen av filens kolonner" in result.stderr.splitlines()

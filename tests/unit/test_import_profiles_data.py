@@ -27,3 +27,8 @@ def test_profiles_name_only_fields_the_importer_knows():
     for profile in profiles.PROFILES:
         unknown = {n for n in profile.headers.values() if n != profiles.UNUSED} - KNOWN_FIELDS
         assert not unknown, (profile.name, unknown)
+
+
+def test_personal_columns_are_known_and_never_read():
+    unused = {header_key(h) for p in profiles.PROFILES for h, n in p.headers.items() if n == profiles.UNUSED}
+    assert {header_key(h) for h in profiles.NOT_STORED} <= unused

@@ -172,7 +172,17 @@ def _oidc_identity() -> str | None:
     info = st.user
     if not info.get("is_logged_in"):
         return None
-    return users.identity_of(info, users.identity_claim(data.connection()))
+    return users.identity_of(info, _identity_claim())
+
+
+def _identity_claim() -> str:
+    """The claim that names a user: `identity_claim` under [kompetanse] in secrets.toml (beside [auth]), else the
+    setting oidc_identity_claim (default email)."""
+    try:
+        configured = st.secrets.get("kompetanse", {}).get("identity_claim")
+    except (FileNotFoundError, OSError, AttributeError):
+        configured = None
+    return str(configured).strip() if configured else users.identity_claim(data.connection())
 
 
 def _oidc_gate(con) -> Gate:  # type: ignore[no-untyped-def]
@@ -256,7 +266,7 @@ def not_set_up_page() -> None:
 
 def no_claim_page() -> None:
     st.title("Ingen tilgang")
-    st.warning(NO_CLAIM.format(claim=users.identity_claim(data.connection())))
+    st.warning(NO_CLAIM.format(claim=_identity_claim()))
     if st.button("Logg ut", key="oidc_sign_out"):
         _reset_session()
         st.logout()

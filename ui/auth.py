@@ -141,7 +141,20 @@ def _resumed(con) -> dict | None:  # type: ignore[no-untyped-def]
 
 
 def gate() -> Gate:
-    """This run's Access, or the page to show instead (sign-in, or no access)."""
+    """This run's Access, or the page to show instead (sign-in, no access, or a sentence where the database
+    could not answer: never its error)."""
+    try:
+        return _gate()
+    except duckdb.Error:
+        return unavailable_page
+
+
+def unavailable_page() -> None:
+    st.title("Logg inn")
+    st.error(users.UNAVAILABLE)
+
+
+def _gate() -> Gate:
     con = data.connection()
     if oidc_configured():
         return _oidc_gate(con)

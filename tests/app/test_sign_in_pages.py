@@ -101,3 +101,15 @@ def test_a_provider_account_is_matched_by_the_configured_claim(db: Path) -> None
     at.run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["Ansatte"] == "32"
+
+
+def test_a_database_error_before_sign_in_is_a_sentence(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _with(db, user=("kari", "leder", ["MB-L"]))
+
+    def conflict(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise duckdb.TransactionException("TransactionContext Error: Conflict on update!")
+
+    monkeypatch.setattr(users, "any_users", conflict)
+    at = app().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [users.UNAVAILABLE]

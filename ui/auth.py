@@ -141,8 +141,21 @@ def _resumed(con) -> dict | None:  # type: ignore[no-untyped-def]
 
 
 def gate() -> Gate:
-    """This run's Access, or the page to show instead (sign-in, or no access)."""
+    """This run's Access, or the page to show instead (sign-in, no access, or a sentence where the database
+    could not answer: never its error)."""
     render.declare_language()  # every run passes here first, signed in or not
+    try:
+        return _gate()
+    except duckdb.Error:
+        return unavailable_page
+
+
+def unavailable_page() -> None:
+    st.title("Logg inn")
+    st.error(users.UNAVAILABLE)
+
+
+def _gate() -> Gate:
     con = data.connection()
     if oidc_configured():
         return _oidc_gate(con)
@@ -173,7 +186,17 @@ def _oidc_identity() -> str | None:
     info = st.user
     if not info.get("is_logged_in"):
         return None
-    return users.identity_of(info, users.identity_claim(data.connection()))
+    return users.identity_of(info, _identity_claim())
+
+
+def _identity_claim() -> str:
+    """The claim that names a user: `identity_claim` under [kompetanse] in secrets.toml (beside [auth]), else the
+    setting oidc_identity_claim (default email)."""
+    try:
+        configured = st.secrets.get("kompetanse", {}).get("identity_claim")
+    except (FileNotFoundError, OSError, AttributeError):
+        configured = None
+    return str(configured).strip() if configured else users.identity_claim(data.connection())
 
 
 def _oidc_gate(con) -> Gate:  # type: ignore[no-untyped-def]
@@ -258,7 +281,7 @@ def not_set_up_page() -> None:
 
 def no_claim_page() -> None:
     st.title("Ingen tilgang")
-    st.warning(NO_CLAIM.format(claim=users.identity_claim(data.connection())))
+    st.warning(NO_CLAIM.format(claim=_identity_claim()))
     if st.button("Logg ut", key="oidc_sign_out"):
         _reset_session()
         st.logout()

@@ -90,3 +90,26 @@ def test_a_database_error_during_sign_in_is_a_sentence(db: Path, monkeypatch: py
     next(b for b in at.button if b.label == "Logg inn").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == [users.UNAVAILABLE]
+
+
+def test_a_provider_account_is_matched_by_the_configured_claim(db: Path) -> None:
+    _with(db, user=("kari@hf.no", "leder", ["MB-L"]))
+    at = app()
+    at.secrets["auth"] = SECRETS
+    at.secrets["kompetanse"] = {"identity_claim": "preferred_username"}
+    at.user = {"is_logged_in": True, "name": "Kari", "email": "annen@hf.no", "preferred_username": "kari@hf.no"}
+    at.run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Ansatte"] == "32"
+
+
+def test_a_database_error_before_sign_in_is_a_sentence(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _with(db, user=("kari", "leder", ["MB-L"]))
+
+    def conflict(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise duckdb.TransactionException("TransactionContext Error: Conflict on update!")
+
+    monkeypatch.setattr(users, "any_users", conflict)
+    at = app().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [users.UNAVAILABLE]

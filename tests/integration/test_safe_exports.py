@@ -48,7 +48,7 @@ def hostile_packs(hostile_db: Path, tmp_path_factory: pytest.TempPathFactory) ->
     folder = tmp_path_factory.mktemp("hostile-packs")
     con = store.connect(hostile_db)
     try:
-        return {fmt: export.build(con, fmt, folder / f"pack.{fmt}", unit=None, as_of=None) for fmt in ("xlsx", "pptx")}
+        return {fmt: export.build(con, fmt, folder / f"pack.{fmt}", unit="ALM", as_of=None) for fmt in ("xlsx", "pptx")}
     finally:
         con.close()
 

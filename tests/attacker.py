@@ -242,11 +242,22 @@ def _block_grids(name: str, block: list[list[Any]]) -> list[Grid]:
 
 
 def deck_grids(path: Path) -> list[Grid]:
-    """Every table of every slide, and every chart's series (as in its embedded workbook)."""
+    """Every table of every slide, every chart's series (as in its embedded workbook), and the key
+    figures written as "term: figure" lines."""
     from pptx import Presentation
 
     grids: list[Grid] = []
     for number, slide in enumerate(Presentation(path).slides, start=1):
+        figures = Grid(f"slide {number} key figures")
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                for paragraph in shape.text_frame.paragraphs:
+                    term, _, text = paragraph.text.partition(": ")
+                    cell = parse(text) if text else None
+                    if cell is not None and text.strip() not in ("None", "nan"):
+                        figures.put("figures", term, cell)
+        if figures.cells:
+            grids.append(figures)
         for index, shape in enumerate(slide.shapes):
             if shape.has_table:
                 rows = [[c.text for c in r.cells] for r in shape.table.rows]

@@ -242,11 +242,22 @@ def _block_grids(name: str, block: list[list[Any]]) -> list[Grid]:
 
 
 def deck_grids(path: Path) -> list[Grid]:
-    """Every table of every slide, and every chart's series (as in its embedded workbook)."""
+    """Every table of every slide, every chart's series (as in its embedded workbook), and the key
+    figures written as "term: figure" lines."""
     from pptx import Presentation
 
     grids: list[Grid] = []
     for number, slide in enumerate(Presentation(path).slides, start=1):
+        figures = Grid(f"slide {number} key figures")
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                for paragraph in shape.text_frame.paragraphs:
+                    term, _, text = paragraph.text.partition(": ")
+                    cell = parse(text) if text else None
+                    if cell is not None and text.strip() not in ("None", "nan"):
+                        figures.put("figures", term, cell)
+        if figures.cells:
+            grids.append(figures)
         for index, shape in enumerate(slide.shapes):
             if shape.has_table:
                 rows = [[c.text for c in r.cells] for r in shape.table.rows]
@@ -277,7 +288,7 @@ class Sum:
 @dataclass(frozen=True)
 class Ratio:
     rate: tuple[Key, Key]
-    numerator: tuple[Key, Key]
+    numerator: tuple[tuple[Key, Key], ...]  # their sum
     denominator: tuple[tuple[Key, Key], ...]  # their mean
 
 
@@ -344,29 +355,34 @@ def learn(truth: Grid) -> list[Sum | Ratio]:
                 total = sum(value[(r, c)] for r in others)
                 if _near(value[(t, c)], total, sum(error[x] for x in cells)):
                     relations.append(Sum((t, c), tuple((r, c) for r in others)))
-    # a rate is a count over a count, or over the mean of two counts, on every row with both
+    # a rate is a count (or two neighbouring counts: 60-69 and 70+) over a count or the mean of two
     integral = [c for c in columns if all(float(value[(r, c)]).is_integer() for r in rows if (r, c) in value)]
     fractional = [c for c in columns if c not in integral]
     denominators = [(d,) for d in integral] + list(itertools.combinations(integral, 2))
+    neighbours = [(a, b) for a, b in itertools.pairwise(columns) if a in integral and b in integral]
+    numerators = [(n,) for n in integral] + neighbours
     for rate in fractional:
-        for numerator in integral:
+        for numerator in numerators:
             for denominator in denominators:
-                if numerator in denominator or {block(c) for c in [rate, numerator, *denominator]} != {block(rate)}:
+                if set(numerator) & set(denominator) or \
+                        {block(c) for c in [rate, *numerator, *denominator]} != {block(rate)}:
                     continue
                 support, holds = 0, True
                 for r in rows:
-                    cells = [(r, rate), (r, numerator), *((r, d) for d in denominator)]
+                    cells = [(r, rate), *((r, n) for n in numerator), *((r, d) for d in denominator)]
                     if not all(x in value for x in cells):
                         continue
                     mean = sum(value[(r, d)] for d in denominator) / len(denominator)
                     if mean <= 0:
                         continue
-                    if not _near(value[(r, rate)], value[(r, numerator)] / mean, error[(r, rate)] + 1e-9):
+                    count = sum(value[(r, n)] for n in numerator)
+                    if not _near(value[(r, rate)], count / mean, error[(r, rate)] + 1e-9):
                         holds = False
                         break
-                    support += value[(r, numerator)] > 0
+                    support += count > 0
                 if holds and support >= 2:
-                    relations += [Ratio((r, rate), (r, numerator), tuple((r, d) for d in denominator)) for r in rows]
+                    relations += [Ratio((r, rate), tuple((r, n) for n in numerator), tuple((r, d) for d in denominator))
+                                  for r in rows]
     return relations
 
 
@@ -386,7 +402,7 @@ def attack(truth: Grid, shown: Grid) -> list[Recovered]:
         progress = False
         for relation in relations:
             cells = [relation.total, *relation.parts] if isinstance(relation, Sum) else \
-                [relation.rate, relation.numerator, *relation.denominator]
+                [relation.rate, *relation.numerator, *relation.denominator]
             missing = [c for c in cells if c not in known]
             if len(missing) != 1 or missing[0] not in unknown_cells:
                 continue
@@ -412,7 +428,8 @@ def attack(truth: Grid, shown: Grid) -> list[Recovered]:
 def _describe(relation: Sum | Ratio) -> str:
     if isinstance(relation, Sum):
         return f"{relation.total[1]} = sum of {[p[1] for p in relation.parts]}"
-    return f"{relation.rate[1]} = {relation.numerator[1]} / mean of {[d[1] for d in relation.denominator]}"
+    numerator = [n[1] for n in relation.numerator]
+    return f"{relation.rate[1]} = sum of {numerator} / mean of {[d[1] for d in relation.denominator]}"
 
 
 def _solve(relation: Sum | Ratio, target: tuple[Key, Key], known: dict) -> tuple[float, float] | None:
@@ -426,13 +443,15 @@ def _solve(relation: Sum | Ratio, target: tuple[Key, Key], known: dict) -> tuple
     rate_value, rate_error = known.get(relation.rate, (None, 0.0))
     if target == relation.rate:
         mean = sum(known[d][0] for d in relation.denominator) / len(relation.denominator)
-        return (known[relation.numerator][0] / mean, 0.0) if mean > 0 else None
-    if target == relation.numerator:
+        count = sum(known[n][0] for n in relation.numerator)
+        return (count / mean, 0.0) if mean > 0 else None
+    if target in relation.numerator:
         mean = sum(known[d][0] for d in relation.denominator) / len(relation.denominator)
-        return rate_value * mean, rate_error * mean + 1e-9
+        others = sum(known[n][0] for n in relation.numerator if n != target)
+        return rate_value * mean - others, rate_error * mean + 1e-9
     if not rate_value:
         return None  # a rate of 0 says nothing about its denominator
-    mean = known[relation.numerator][0] / rate_value
+    mean = sum(known[n][0] for n in relation.numerator) / rate_value
     mean_error = mean * rate_error / rate_value
     others = [known[d][0] for d in relation.denominator if d != target]
     n = len(relation.denominator)

@@ -56,8 +56,11 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
-def start(con: duckdb.DuckDBPyConnection, user: str, at: datetime) -> str:
-    """A new session for `user`: the cookie value to hand the browser."""
+def start(con: duckdb.DuckDBPyConnection, user: str, at: datetime) -> str | None:
+    """A new session for `user`: the cookie value to hand the browser (None on a read-only copy, which can keep
+    no session: the sign-in then lasts as long as the browser tab's session)."""
+    if store.is_read_only(con):
+        return None
     token = secrets.token_urlsafe(32)
     signature = hmac.new(_signing_key(con), token.encode("ascii"), hashlib.sha256).hexdigest()[:32]
     cursor = con.cursor()
@@ -76,6 +79,8 @@ def start(con: duckdb.DuckDBPyConnection, user: str, at: datetime) -> str:
 
 def resume(con: duckdb.DuckDBPyConnection, value: str | None, at: datetime, timeout: timedelta) -> Resumed:
     """The user of a cookie's session; a session idle longer than `timeout` is ended (timed_out)."""
+    if store.is_read_only(con):
+        return Resumed(None)
     token = _split(con, value)
     if token is None:
         return Resumed(None)
@@ -98,6 +103,8 @@ def resume(con: duckdb.DuckDBPyConnection, value: str | None, at: datetime, time
 
 def touch(con: duckdb.DuckDBPyConnection, value: str | None, at: datetime, last_seen: datetime | None = None) -> None:
     """The session was active at `at` (written when the stored time is TOUCH_EVERY old or older)."""
+    if value is None or store.is_read_only(con):
+        return
     token = _split(con, value)
     if token is None or (last_seen is not None and at - last_seen < TOUCH_EVERY):
         return
@@ -114,6 +121,8 @@ def touch(con: duckdb.DuckDBPyConnection, value: str | None, at: datetime, last_
 
 def end(con: duckdb.DuckDBPyConnection, value: str | None) -> None:
     """Sign-out or timeout: the token is worthless from now on."""
+    if value is None or store.is_read_only(con):
+        return
     token = _split(con, value)
     if token is None:
         return

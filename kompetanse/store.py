@@ -438,8 +438,9 @@ def writable(path: Path) -> bool:
 
 
 def is_read_only(con: duckdb.DuckDBPyConnection) -> bool:
+    # A cursor of its own: sign-in asks this from many session threads on the app's one connection.
     return bool(fetch_value(
-        con, "select readonly from duckdb_databases() where database_name = current_database()"
+        con.cursor(), "select readonly from duckdb_databases() where database_name = current_database()"
     ))
 
 

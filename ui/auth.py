@@ -255,7 +255,8 @@ def sign_in_page() -> None:
         _reset_session()
         st.session_state[SESSION_KEY] = {"user": result.user.name, "last_seen": users.now(), "token": token,
                                          "touched": users.now()}
-        _want_cookie("set", token)
+        if token is not None:  # a read-only copy keeps no session to come back to
+            _want_cookie("set", token)
         _safe_audit(con, result.user.name, audit.SIGN_IN, signed_in.allowed_units, f"rolle {result.user.role}")
         st.rerun()
     if result.message == users.UNAVAILABLE:

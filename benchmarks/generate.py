@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kompetanse import history, store
+from kompetanse import history, store, users
 
 SEED = 20251201
 AS_OF = date(2025, 12, 1)  # the data (snapshot) date of every generated organisation
@@ -295,6 +295,7 @@ def build_database(path: Path, frame: pd.DataFrame, *, seed: int = SEED, with_pl
                 con, kind, data, file_name=f"benchmark-{kind}-{len(frame)}",
                 sha256=_fingerprint(kind, len(frame), seed), snapshot_date=AS_OF,
             )
+        users.set_open(con, True)  # synthetic people, no users: open like the demo
         con.execute("checkpoint")
     finally:
         con.close()

@@ -305,8 +305,16 @@ def _near(a: float, b: float, tolerance: float) -> bool:
     return abs(a - b) <= tolerance + 1e-6
 
 
+# Distinct rows a column relation must hold on before it is taken for a rule of the table: in a table of two
+# or three small groups, forecasts and outcomes of a handful of people agree by chance.
+MIN_SIGHTINGS = 3
+
+
 def learn(truth: Grid) -> list[Sum | Ratio]:
-    """Every sum and ratio that holds in the true grid on at least two rows (or columns) with figures."""
+    """Every sum and ratio that holds in the true grid on at least two rows (or columns) with figures.
+
+    Rows count as sightings only where their figures differ (a total row that repeats its one member is no
+    second sighting), and a column relation needs MIN_SIGHTINGS of them."""
     relations: list[Sum | Ratio] = []
     value = {key: c.value for key, c in truth.cells.items() if c.value is not None}
     error = {key: c.error for key, c in truth.cells.items() if c.value is not None}
@@ -321,7 +329,7 @@ def learn(truth: Grid) -> list[Sum | Ratio]:
             parts = [c for c in columns[i:j] if c != t]
             if len(parts) < 2 or len(parts) != j - i or {block(c) for c in [t, *parts]} != {block(t)}:
                 continue
-            support, holds = 0, True
+            seen, holds = set(), True
             for r in rows:
                 cells = [(r, t), *((r, p) for p in parts)]
                 if not all(c in value for c in cells):
@@ -330,19 +338,21 @@ def learn(truth: Grid) -> list[Sum | Ratio]:
                 if not _near(value[(r, t)], total, sum(error[c] for c in cells)):
                     holds = False
                     break
-                support += value[(r, t)] != 0
-            if holds and support >= 2:
+                if value[(r, t)] != 0:
+                    seen.add(tuple(value[c] for c in cells))
+            if holds and len(seen) >= MIN_SIGHTINGS:
                 relations += [Sum((r, t), tuple((r, p) for p in parts)) for r in rows]
     # a column equals another (the same figure twice, or this year's against last year's of a merged grid)
     for t, p in itertools.permutations(columns, 2):
-        support, holds = 0, True
+        seen, holds = set(), True
         for r in rows:
             if (r, t) in value and (r, p) in value:
                 if not _near(value[(r, t)], value[(r, p)], error[(r, t)] + error[(r, p)]):
                     holds = False
                     break
-                support += value[(r, t)] != 0
-        if holds and support >= 2:
+                if value[(r, t)] != 0:
+                    seen.add((value[(r, t)], value[(r, p)]))
+        if holds and len(seen) >= MIN_SIGHTINGS:
             relations += [Sum((r, t), ((r, p),)) for r in rows]
     # a row is the sum of all the other rows, in a column
     for t in rows:

@@ -329,6 +329,14 @@ def load_demo(con: duckdb.DuckDBPyConnection) -> None:
 
 DEMO_SHA_PREFIX = "demo-"  # every demo import's sha256 starts so (load_demo, demo_plan.load_versions)
 PLAN_VERSION_TABLES = ("plan_version_goals", "plan_version_measures", "plan_version_figures")
+# One fixed statement per table (no SQL built from names): the rows of the demo's imports and plan versions.
+_DELETE_IMPORT_ROWS = {
+    table: "delete from " + table + " where list_contains($ids, import_id)"
+    for table in ("employments", "units", "competences", "requirements", "measures", "placements", "goals")
+}
+_DELETE_VERSION_ROWS = {
+    table: "delete from " + table + " where list_contains($ids, version_id)" for table in PLAN_VERSION_TABLES
+}
 DEMO_KIND_NAMES = {
     "units": "enheter", "personnel": "ansatte", "competences": "kompetanse", "requirements": "kompetansekrav",
     "measures": "tiltak", "goals": "mål", "placements": "praksisplasser",
@@ -364,16 +372,17 @@ def remove_demo(con: duckdb.DuckDBPyConnection) -> list[str]:
     kinds = [row[0] for row in con.execute(
         "select distinct kind from imports where list_contains($ids, import_id) order by kind", {"ids": demo_ids}
     ).fetchall()]
-    for table, _columns in history.KIND_TABLES.values():  # table names from KIND_TABLES
-        con.execute(f"delete from {table} where list_contains($ids, import_id)", {"ids": demo_ids})
+    assert set(_DELETE_IMPORT_ROWS) == {table for table, _columns in history.KIND_TABLES.values()}
+    for statement in _DELETE_IMPORT_ROWS.values():
+        con.execute(statement, {"ids": demo_ids})
     con.execute("delete from imports where list_contains($ids, import_id)", {"ids": demo_ids})
     first_own = con.execute("select min(imported_at) from imports").fetchone()[0]
     versions = [row[0] for row in con.execute(
         "select version_id from plan_versions where closed_by = $demo or $first is null or closed_at < $first",
         {"demo": demo_plan.VERSION_CLOSED_BY, "first": first_own},
     ).fetchall()]
-    for table in PLAN_VERSION_TABLES:  # table names from the constant above
-        con.execute(f"delete from {table} where list_contains($ids, version_id)", {"ids": versions})
+    for statement in _DELETE_VERSION_ROWS.values():
+        con.execute(statement, {"ids": versions})
     con.execute("delete from plan_versions where list_contains($ids, version_id)", {"ids": versions})
     # A kind left without an active import gets its latest own import back.
     con.execute(

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import os
@@ -609,8 +610,13 @@ def _levels(text: str) -> list[int]:
 def drive(url: str, pid: int | None, sessions: int, pages: list[str], *, app: str = "ours",
           filter_label: str = APP_FILTER, think: float = 0.0, warm_up: bool = True,
           import_command: list[str] | None = None) -> Level:
-    """Run one level against a running server (the smoke test calls this)."""
-    return asyncio.run(run_level(url, pid, app, sessions, pages, filter_label, import_command, think, warm_up))
+    """Run one level against a running server (the smoke test calls this).
+
+    In a thread of its own: the caller may have an event loop running (Playwright's sync API does).
+    """
+    level = run_level(url, pid, app, sessions, pages, filter_label, import_command, think, warm_up)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, level).result()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,6 +20,7 @@ LEVEL_LABELS = {
 }
 # URL keys (Norwegian, as users see them in the address bar).
 Q_DATE, Q_LEVEL, Q_UNITS, Q_PROFESSIONS, Q_TYPES = "dato", "niva", "enhet", "yrke", "ansettelse"
+FILTER_KEYS = ("f_date", "f_level", "f_units", "f_professions", "f_types")  # the sidebar's widget keys
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,18 @@ def _notice(text: str) -> None:
 
 def _from_url(default_date: date, unit_codes: list[str], levels: list[str], professions: list[str],
               types: list[str], restricted: bool = False) -> None:
-    """Seed the widgets from the URL once per session; unknown values fall back with a notice."""
-    if st.session_state.get("_filters_seeded"):
+    """Seed the widgets from the URL once per session; unknown values fall back with a notice.
+
+    Seeded again (without notices) where a run that stopped before the sidebar, e.g. on a busy
+    database during an import, made Streamlit forget the widgets: else the date would become today.
+    """
+    seeded = st.session_state.get("_filters_seeded", False)
+    if seeded and all(key in st.session_state for key in FILTER_KEYS):
         return
     st.session_state["_filters_seeded"] = True
-    st.session_state["_filter_notices"] = []
+    if not seeded:
+        st.session_state["_filter_notices"] = []
+    notices_before = list(st.session_state.get("_filter_notices", []))
     raw_date = st.query_params.get(Q_DATE)
     chosen_date = default_date
     if raw_date:
@@ -91,6 +99,8 @@ def _from_url(default_date: date, unit_codes: list[str], levels: list[str], prof
             else:
                 _notice(f"{what} «{unknown}» i lenken finnes ikke og er utelatt.")
         _init_state(key, valid)
+    if seeded:  # the URL's problems were told when the session began
+        st.session_state["_filter_notices"] = notices_before
 
 
 def employment_type_label(code: str) -> str:

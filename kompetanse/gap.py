@@ -36,7 +36,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from kompetanse import competence, costs, plan_versions, projection, store
+from kompetanse import competence, costs, formatting, plan_versions, projection, store
 from kompetanse.metrics import Scope
 from kompetanse.suppression import Suppressed, SuppressionSpec, suppress
 
@@ -391,6 +391,36 @@ def finding(totals: pd.DataFrame, years: int) -> str:
     text = (f"Om {years} år mangler {without} personer med påkrevd kompetanse uten tiltak; "
             f"planens tiltak dekker {closed} av dem")
     return text + (", så ingen gap gjenstår." if with_plan == 0 else f", og {with_plan} gjenstår.")
+
+
+def staffing_finding(totals: pd.DataFrame, years: int) -> str:
+    """The staffing chart's message in words (a hidden total: said so, never guessed)."""
+    last = totals[totals["year"] == years].iloc[0]
+    without, with_plan = last["staffing_gap_without"], last["staffing_gap_with"]
+    if without is None or pd.isna(without):
+        return f"Bemanningsgapet om {years} år er skjult for å verne små grupper."
+    text = f"Om {years} år mangler {int(without)} personer mot dagens bemanning hvis ingen rekrutteres"
+    if with_plan is None or pd.isna(with_plan):
+        return text + "; gapet med planens rekruttering er skjult for å verne små grupper."
+    return text + f"; med planens rekrutteringstiltak mangler {int(with_plan)}."
+
+
+TOTAL_LABELS = {
+    "year": "År", "competence_gap_without": "Kompetansegap uten tiltak",
+    "competence_gap_with": "Kompetansegap med tiltak",
+    "staffing_gap_without": "Bemanningsgap uten tiltak", "staffing_gap_with": "Bemanningsgap med tiltak",
+}
+
+
+def totals_table(report: GapReport, totals: pd.DataFrame) -> pd.DataFrame:
+    """The charts' numbers as text, per year ("skjult" where the small-group rule hides a total)."""
+    def shown(value: object) -> str:
+        return "skjult" if value is None or pd.isna(value) else formatting.number(float(value))
+
+    frame = pd.DataFrame({TOTAL_LABELS["year"]: [year_label(report, int(y)) for y in totals["year"]]})
+    for column in list(TOTAL_LABELS)[1:]:
+        frame[TOTAL_LABELS[column]] = [shown(v) for v in totals[column]]
+    return frame
 
 
 def report_json(report: GapReport, k: int, unit: str | None) -> dict[str, object]:

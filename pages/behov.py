@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from kompetanse import formatting, gap, projection, settings
-from ui import data, filters, render
+from ui import charts, data, filters, render
 
 chosen = filters.current()
 db = data.runner()
@@ -52,7 +52,7 @@ if report.competence.empty:
 else:
     _gap_chart(labels, list(totals["competence_gap_without"]), list(totals["competence_gap_with"]),
                "Manglende innehavere av påkrevd kompetanse", "b_competence_chart")
-    st.caption(gap.finding(totals, report.years))
+    charts.alternative(gap.finding(totals, report.years), gap.totals_table(report, totals))
 
 st.subheader("Bemanning per yrkesgruppe")
 if report.staffing.empty:
@@ -61,16 +61,11 @@ else:
     _gap_chart(labels[1:], list(totals["staffing_gap_without"].iloc[1:]), list(totals["staffing_gap_with"].iloc[1:]),
                "Personer som mangler mot dagens bemanning" + (f" med {growth} % vekst" if growth else ""),
                "b_staffing_chart")
+    # the numbers of both charts stand under the first; without it, under this one
+    charts.alternative(gap.staffing_finding(totals, report.years),
+                       gap.totals_table(report, totals) if report.competence.empty else None)
     st.caption("Gapet er hvor mange som mangler mot målet hvis ingen rekrutteres utenom planens tiltak. "
-               "Et søyle mangler der summen er skjult for å verne små grupper.")
-
-with st.expander("Vis tallene"):
-    shown = totals.assign(year=labels).rename(columns={
-        "year": "År", "competence_gap_without": "Kompetansegap uten tiltak",
-        "competence_gap_with": "Kompetansegap med tiltak", "staffing_gap_without": "Bemanningsgap uten tiltak",
-        "staffing_gap_with": "Bemanningsgap med tiltak",
-    })
-    st.dataframe(shown.astype(object).where(shown.notna(), "skjult"), hide_index=True, width="stretch")
+               "En søyle mangler der summen er skjult for å verne små grupper.")
 
 year = st.select_slider("År for tabellene", options=list(range(1, report.years + 1)), value=report.years,
                         format_func=lambda y: gap.year_label(report, y), key="b_year")

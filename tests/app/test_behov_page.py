@@ -42,6 +42,8 @@ def test_the_alm_page_shows_what_the_plan_closes_in_five_years(db_file):
     assert (row["Krav"], row["Gap uten tiltak"], row["Gap med tiltak"]) == (1, 1, 0)
     assert row["Planlagt kostnad"] == 20_000
     assert row["Kostnad per lukket gap"] == 20_000
+    assert any(c.startswith("Om 5 år mangler") and "mot dagens bemanning" in c for c in captions)
+    assert at.table[0].value.shape[0] == 6  # «Vis tallene» under the chart: today and five years
     staffing = _table(at, "Rekruttert av planen")
     assert staffing.loc["bioingeniør", "Rekruttert av planen"] == 4
 

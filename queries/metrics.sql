@@ -49,9 +49,10 @@ emp as (
             + 64 * coalesce(active_d and e.limit_date <= p.d, false)::integer as facts,
         case when active_d then e.position_pct end as pct_d,
         -- DESIGN.md "FTE": avtalte årsverk ekskl. permisjon subtract the leave in force on d (a share of the position).
-        case when active_d then e.position_pct * (1 - coalesce(case when e.leave_pct is not null
+        -- Kept as an exact decimal (per cent x per cent) and divided once per scope, so sums never depend on order.
+        case when active_d then e.position_pct * (100 - coalesce(case when e.leave_pct is not null
             and (e.leave_start is null or e.leave_start <= p.d)
-            and (e.leave_end is null or e.leave_end >= p.d) then e.leave_pct end, 0) / 100) end as pct_at_work_d,
+            and (e.leave_end is null or e.leave_end >= p.d) then e.leave_pct end, 0)) end as pct_at_work_d,
         case when retiring_5y then e.position_pct end as pct_retiring_5y,
         -- The last employment ended in the window (its end day), and whether it was retirement (the low bit).
         case when ended_in_window
@@ -100,7 +101,7 @@ scope as (
         g_profession,
         count(*) filter (where active_d) as headcount,
         sum(position_sum) / 100 as fte,
-        sum(position_at_work_sum) / 100 as fte_excluding_leave,
+        sum(position_at_work_sum) / 10000 as fte_excluding_leave,
         avg(age) filter (where active_d) as mean_age,
         count(*) filter (where active_d and age < 20) as band_lt20,
         count(*) filter (where active_d and age between 20 and 29) as band_20_29,

@@ -12,6 +12,7 @@ most of the time goes in waiting for the server and the browser, not in computin
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import io
 import json
 import os
@@ -86,6 +87,8 @@ async def wait_for_app(page: Page, selector: str | None = None) -> None:
     for state in ("data-test-connection-state='CONNECTED'", "data-test-script-state='notRunning'"):
         await page.wait_for_selector(f"[data-testid='stApp'][{state}]", state="attached")
     await page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
+    # a rerun just begun (the sign-in cookie's confirmation, say) fades the page: axe must see it settled
+    await page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')")
     if selector:
         await page.locator(f"{selector}, {EXCEPTION}").first.wait_for(state="visible")
         if not await page.locator(selector).first.is_visible():
@@ -108,6 +111,7 @@ class Audit:
         if not await self.page.evaluate("() => typeof window.axe !== 'undefined'"):
             # once per document: Streamlit switches pages in place
             await self.page.add_script_tag(path=str(AXE_SCRIPT))
+        await self.page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')")
         violations = await self.page.evaluate(AXE_RUN, [include, WCAG_TAGS])
         language = await self.page.evaluate("() => document.documentElement.lang")
         if language != LANGUAGE:  # axe checks that a language is declared, not that it is the right one
@@ -241,7 +245,9 @@ def test_axe_finds_no_wcag_21_aa_violation_on_any_page_for_any_role(
     a11y_server: tuple[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url, db = a11y_server
-    audits = asyncio.run(_audit_all(url, db, monkeypatch))
+    # Its own thread: a sync Playwright test on this worker may have left an event loop running in this one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        audits = pool.submit(asyncio.run, _audit_all(url, db, monkeypatch)).result()
 
     checked = [where for audit in audits for where in audit.checked]
     for expected in ("åpen demo: Import", "leder: innlogging", "leder: innlogging, feil passord", "leder: Oversikt",

@@ -79,7 +79,9 @@ def test_import_messy_then_good_file(fresh_app_url: str, page: Page, messy_csv: 
     _import_button(page).click()
     expect(page.get_by_text("Importen ble avbrutt: 2 feil. Ingenting er endret.")).to_be_visible()
     wait_for_app(page)
-    errors = page.locator("[data-testid='stDataFrame']").last
+    # the error table is the first grid after the message (the page's last one lists unmapped titles)
+    message = page.get_by_text("Importen ble avbrutt: 2 feil. Ingenting er endret.")
+    errors = message.locator("xpath=following::*[@data-testid='stDataFrame'][1]")
     rows = [[normalise(cell) for cell in row] for row in table_rows(errors)]
     by_row = {row[1]: row for row in rows}
     assert set(by_row) == {"3", "5"}, rows

@@ -28,7 +28,7 @@ def _upload(page: Page, url: str, path: Path) -> None:
     page.goto(f"{url}/import")
     wait_for_app(page, "h1")
     page.keyboard.press("Escape")
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(path))
     expect(page.get_by_role("heading", name="Forhåndsvisning")).to_be_visible()
     wait_for_app(page, "[data-testid='stDataFrame']")
 

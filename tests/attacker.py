@@ -334,11 +334,13 @@ def learn(truth: Grid) -> list[Sum | Ratio]:
     def block(column: Key) -> str:  # a merged grid's year ("i år: ..." / "i fjor: ..."): sums and rates within one
         return str(column).split(": ", 1)[0] if truth.name.endswith(MERGED) else ""
 
-    # a column is the sum of a run of (at least two) other columns, on every row that has them all
+    # a column is the sum of a run of (at least two) other columns, on every row that has them all; the
+    # column may stand inside the run: «faktisk» between «forventet» and «avvik» is their sum (a difference)
     for t in columns:
         for i, j in itertools.combinations(range(len(columns) + 1), 2):
             parts = [c for c in columns[i:j] if c != t]
-            if len(parts) < 2 or len(parts) != j - i or {block(c) for c in [t, *parts]} != {block(t)}:
+            at_an_end = t in (columns[i], columns[j - 1])  # the same parts as the run without it
+            if len(parts) < 2 or at_an_end or {block(c) for c in [t, *parts]} != {block(t)}:
                 continue
             seen, holds = set(), True
             for r in rows:

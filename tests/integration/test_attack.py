@@ -188,6 +188,20 @@ def test_whole_counts_that_are_one_off_on_a_row_are_no_relation_of_the_table() -
     assert attacker.attack(truth, shown) == []
 
 
+def test_the_attacker_gets_a_hidden_outcome_back_from_its_forecast_and_the_difference() -> None:
+    # A backtest row that showed «forventet» and «avvik» beside a hidden «faktisk»: faktisk = forventet + avvik,
+    # though «faktisk» stands between the two.
+    rows = {
+        "bioingeniør": {"forventet": "3,9", "faktisk": "2", "avvik": "-1,9"},
+        "lege": {"forventet": "0,0", "faktisk": "1", "avvik": "1,0"},
+        "merkantil": {"forventet": "1,8", "faktisk": "0", "avvik": "-1,8"},
+        "I alt": {"forventet": "5,7", "faktisk": "3", "avvik": "-2,7"},
+    }
+    truth = _text_grid("backtest", rows)
+    shown = _text_grid("backtest", rows, {("bioingeniør", "faktisk")})
+    assert [(r.cell, r.true_value) for r in attacker.attack(truth, shown)] == [(("bioingeniør", "faktisk"), 2)]
+
+
 def test_a_rate_worked_out_from_an_uncertain_count_is_as_uncertain_as_the_count() -> None:
     # Turnover on the generated organisation: «Ansatte ett år før» 6 = «Ansatte nå» 5 + «Sluttet» + 0 fits
     # every row only within rounding (18 against 19 + 1 + 0 in total), so the leavers are known to ±1.5 at

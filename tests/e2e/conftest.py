@@ -189,6 +189,24 @@ def page(new_page: Callable[[], Page]) -> Page:
 # --- helpers the tests share -------------------------------------------------------------------
 
 
+SETTLED = ("() => !!document.querySelector(\"[data-testid='stApp'][data-test-script-state='notRunning']\")"
+           " && !document.querySelector('[data-stale=\"true\"]')")
+SETTLE_CHECKS, SETTLE_GAP_MS = 3, 300
+# A busy machine (several servers and browsers on 2 cores) can keep the form inert for a while.
+SIGN_IN_TIMEOUT_MS = 90_000
+
+
+def settle(page: Page) -> None:
+    """Wait until the page stays still: after a sign-in the page reruns by itself a moment later (the cookie
+    component confirms the browser has the session cookie), so one finished run is not yet the last."""
+    still = 0
+    for _ in range(40):
+        page.wait_for_timeout(SETTLE_GAP_MS)
+        still = still + 1 if page.evaluate(SETTLED) else 0
+        if still >= SETTLE_CHECKS:
+            return
+
+
 def wait_for_app(page: Page, selector: str | None = None) -> None:
     """Wait until Streamlit has finished the current script run (and `selector` is visible).
 

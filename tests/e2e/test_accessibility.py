@@ -30,6 +30,10 @@ from .conftest import (
     CHROMIUM_ARGS,
     EXCEPTION,
     RENDER_TIMEOUT_MS,
+    SETTLE_CHECKS,
+    SETTLE_GAP_MS,
+    SETTLED,
+    SIGN_IN_TIMEOUT_MS,
     VIEWPORT,
     _require_chromium,
     normalise,
@@ -180,10 +184,21 @@ async def _check_every_page(audit: Audit) -> list[str]:
 
 async def _sign_in(page: Page, name: str, password: str) -> None:
     await wait_for_app(page, "[data-testid='stForm']")
-    await page.get_by_label("Brukernavn").fill(name)
-    await page.get_by_label("Passord", exact=True).fill(password)
+    await page.get_by_label("Brukernavn").fill(name, timeout=SIGN_IN_TIMEOUT_MS)
+    await page.get_by_label("Passord", exact=True).fill(password, timeout=SIGN_IN_TIMEOUT_MS)
     await page.get_by_role("button", name="Logg inn").click()
     await wait_for_app(page)
+    await settle(page)
+
+
+async def settle(page: Page) -> None:
+    """conftest.settle for the async API: the page stays still (a sign-in reruns it once more by itself)."""
+    still = 0
+    for _ in range(40):
+        await page.wait_for_timeout(SETTLE_GAP_MS)
+        still = still + 1 if await page.evaluate(SETTLED) else 0
+        if still >= SETTLE_CHECKS:
+            return
 
 
 async def _new_page(browser: Browser, url: str) -> Page:

@@ -15,7 +15,16 @@ from kompetanse import __main__ as cli
 from kompetanse import metrics, store, units
 from kompetanse.metrics import Scope
 
-from .conftest import _require_chromium, figure, metric, normalise, start_server, wait_for_app
+from .conftest import (
+    SIGN_IN_TIMEOUT_MS,
+    _require_chromium,
+    figure,
+    metric,
+    normalise,
+    settle,
+    start_server,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -55,10 +64,11 @@ def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
 
 def sign_in(page: Page, name: str, password: str) -> None:
     wait_for_app(page, "[data-testid='stForm']")
-    page.get_by_label("Brukernavn").fill(name)
-    page.get_by_label("Passord", exact=True).fill(password)
+    page.get_by_label("Brukernavn").fill(name, timeout=SIGN_IN_TIMEOUT_MS)
+    page.get_by_label("Passord", exact=True).fill(password, timeout=SIGN_IN_TIMEOUT_MS)
     page.get_by_role("button", name="Logg inn").click()
     wait_for_app(page)
+    settle(page)
 
 
 def test_a_leader_signs_in_and_sees_only_her_unit(users_app_url: str, page: Page) -> None:

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from kompetanse import __main__ as cli
 from kompetanse import sessions, settings, store, users
 
-from .conftest import _require_chromium, figure, metric, start_server, wait_for_app
+from .conftest import SIGN_IN_TIMEOUT_MS, _require_chromium, figure, metric, settle, start_server, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -39,10 +39,11 @@ def session_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def _sign_in(page: Page, password: str = PASSWORD) -> None:
     wait_for_app(page, "[data-testid='stForm']")
-    page.get_by_label("Brukernavn").fill("kari")
-    page.get_by_label("Passord", exact=True).fill(password)
+    page.get_by_label("Brukernavn").fill("kari", timeout=SIGN_IN_TIMEOUT_MS)
+    page.get_by_label("Passord", exact=True).fill(password, timeout=SIGN_IN_TIMEOUT_MS)
     page.get_by_role("button", name="Logg inn").click()
     wait_for_app(page, "[data-testid='stMetric']")
+    settle(page)
     expect(metric(page, "Ansatte")).to_have_text(figure(MB_L_HEADCOUNT))
 
 

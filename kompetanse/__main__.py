@@ -264,19 +264,26 @@ def cmd_gap(args: argparse.Namespace) -> int:
     from kompetanse import gap
     from kompetanse.export import pack
 
-    con = open_store(args.db)
+    con = open_store(args.db, reading=True)
     try:
         viewer = _access_of(con, args.as_user)
+        app_k = settings.min_group_size(con)
+        if args.as_user is not None and args.min_cell is not None and args.min_cell < app_k:
+            print(f"--min-cell {args.min_cell} kan ikke brukes med --as-user: brukeren ser tallene med "
+                  f"minste gruppestørrelse {app_k}, som i appen.", file=sys.stderr)
+            return EXIT_USAGE
         try:
             scope, _label, _data_date = pack.scope_for(con, args.unit, args.as_of, viewer.allowed_units)
         except pack.ExportError as exc:
             print(str(exc), file=sys.stderr)
             return EXIT_INVALID
-        min_cell = settings.min_group_size(con) if args.as_user or args.min_cell is None else args.min_cell
+        min_cell = app_k if args.min_cell is None else args.min_cell
         scenario = projection.Scenario(growth=args.growth / 100)
         result = gap.report_json(gap.compute(con, scope, scenario, years=args.years), min_cell, args.unit)
     finally:
         con.close()
+    _audit(args.db, cli_actor(args.as_user), audit.GAP, scope.units,
+           f"enhet {args.unit or 'alle'}, per {scope.as_of:%Y-%m-%d}, {args.years} år, minste gruppe {min_cell}")
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:

@@ -34,9 +34,10 @@ BACKUP = "sikkerhetskopi"
 RESTORE = "gjenoppretting"
 METRICS = "nøkkeltall"  # the command line's metrics (the figures leave the app there too)
 USER_LIST = "brukere vist"
+GAP = "behov og dekning"  # the command line's gap (figures leave the app there too)
 ACTIONS = (
     SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, TIMEOUT, IMPORT, ACTIVATE, SETTINGS, PLAN_SAVE, PLAN_UNDO, EXPORT,
-    USER_ADD, USER_REMOVE, USER_GRANT, BACKUP, RESTORE, METRICS, USER_LIST,
+    USER_ADD, USER_REMOVE, USER_GRANT, BACKUP, RESTORE, METRICS, USER_LIST, GAP,
 )
 COLUMN_LABELS = {"at": "Tidspunkt", "actor": "Hvem", "action": "Hva", "scope": "Enheter", "detail": "Detaljer"}
 

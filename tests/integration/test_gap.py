@@ -74,6 +74,16 @@ def test_gap_json_gives_the_hand_computed_gaps_without_and_with_the_plan(small, 
         2.0, 1, 40_000.0, 20_000.0)
 
 
+def test_gap_is_audited_with_the_account_that_ran_it(small, capsys):
+    gap_json(capsys, "--db", str(small))
+    con = store.connect(small, read_only=True)
+    try:
+        action, actor = con.execute('select action, actor from audit order by "at" desc limit 1').fetchone()
+    finally:
+        con.close()
+    assert action == "behov og dekning" and actor.startswith("kommandolinje")
+
+
 def test_years_narrow_the_projection(small, capsys):
     result = gap_json(capsys, "--db", str(small), "--years", "2")
     assert [t["year"] for t in result["totals"]] == [0, 1, 2]

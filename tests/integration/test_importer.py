@@ -6,7 +6,6 @@ import is all or nothing. Fødselsnumre are synthetic (valid check digits comput
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import tempfile
 import zipfile
@@ -238,20 +237,6 @@ def test_ods(con, tmp_path):
     assert data["birth_date"].dt.date.tolist() == [date(1980, 5, 17), date(1975, 3, 1)]
     assert data["position_pct"].tolist() == pytest.approx([80.0, 50.0])
     assert data["unit_code"].tolist() == ["Lab Ærø", "MB-N"]
-
-
-@pytest.mark.skipif(importlib.util.find_spec("xlwt") is None, reason="no .xls writer (xlwt) installed")
-def test_xls(con, tmp_path):  # pragma: no cover - runs only where xlwt is installed
-    import xlwt
-
-    book = xlwt.Workbook()
-    sheet = book.add_sheet("Ark1")
-    for r, row in enumerate([PERSONNEL_HEADERS, *GOOD_ROWS]):
-        for c, value in enumerate(row):
-            sheet.write(r, c, value)
-    path = tmp_path / "ansatte.xls"
-    book.save(str(path))
-    assert importer.import_files(con, [path], snapshot_date=SNAPSHOT).rows == 3
 
 
 def test_headers_match_case_and_accent_insensitively(con, tmp_path):

@@ -47,10 +47,9 @@ def oidc_configured() -> bool:
 
 
 def _reset_session() -> None:
-    """Forget everything this session chose (filters, forms), but not the run's open data snapshot."""
+    """Forget everything this session chose (filters, forms); the run's data snapshot is the thread's."""
     for key in list(st.session_state.keys()):
-        if key != data.RUNNER_KEY:
-            del st.session_state[key]
+        del st.session_state[key]
 
 
 def _access_of(user: users.User) -> access.Access:

@@ -196,27 +196,36 @@ def _cached_run(sql: str, params: dict[str, Any], path: str, generation: int) ->
     return snapshot.execute_uncached(sql, params)
 
 
-RUNNER_KEY = "_run_snapshot"
+# The run's snapshot belongs to the thread that runs the script, not to the session: Streamlit may start a
+# session's next run in a new thread while the old one is still inside a query, and the two must never
+# close each other's snapshot.
+_run = threading.local()
 
 
 def begin_run() -> RunSnapshot:
     """Called by app.py at the start of each script run."""
     end_run()
     snapshot = RunSnapshot(db_path())
-    st.session_state[RUNNER_KEY] = snapshot
+    _run.snapshot = snapshot
     return snapshot
 
 
 def end_run() -> None:
     """Called by app.py when the run is over: the read transaction ends, the file is let go."""
-    snapshot = st.session_state.pop(RUNNER_KEY, None)
+    snapshot = getattr(_run, "snapshot", None)
+    _run.snapshot = None
     if snapshot is not None:
         snapshot.close()
 
 
+def run_active() -> bool:
+    """Whether app.py has begun this run (a page run on its own has not)."""
+    return getattr(_run, "snapshot", None) is not None
+
+
 def runner() -> RunSnapshot:
     """This run's snapshot (a new one outside app.py, e.g. in a test)."""
-    snapshot = st.session_state.get(RUNNER_KEY)
+    snapshot = getattr(_run, "snapshot", None)
     if snapshot is None:
         snapshot = begin_run()
     return snapshot
@@ -226,6 +235,6 @@ def data_changed() -> None:
     """After an import, an activation or an edit: every cached figure is stale, and the rest
     of this run reads the new data."""
     _cached_run.clear()
-    snapshot = st.session_state.get(RUNNER_KEY)
+    snapshot = getattr(_run, "snapshot", None)
     if snapshot is not None:
         snapshot.refresh()

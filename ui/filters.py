@@ -217,7 +217,7 @@ def current() -> Filters:
     multipage mode (it sees the pages/ folder) without app.py; then switch that mode off and
     run again through app.py, which keeps the URL and so the view.
     """
-    if data.RUNNER_KEY not in st.session_state or "_filters" not in st.session_state:
+    if not data.run_active() or "_filters" not in st.session_state:
         attempts = st.session_state.get("_shell_reruns", 0)
         if attempts < 2:
             st.session_state["_shell_reruns"] = attempts + 1

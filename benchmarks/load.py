@@ -536,13 +536,9 @@ def page_rows(ours: Level, baseline: Level | None) -> list[dict[str, Any]]:
 
 
 def markdown(lines: list[list[str]]) -> str:
-    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
-    out = []
-    for number, line in enumerate(lines):
-        out.append("| " + " | ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)) + " |")
-        if number == 0:
-            out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    return "\n".join(out)
+    from benchmarks.tables import markdown as table  # ROOT is on sys.path (above)
+
+    return table(lines)
 
 
 def format_tables(pairs: list[tuple[Level, Level | None]]) -> str:

@@ -700,13 +700,9 @@ def format_table(rows: list[Row]) -> str:
             f"{r.peak_mb:.0f}" if r.peak_mb is not None else "-",
             ", ".join(target) or "-", r.verdict or "-",
         ])
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    out = []
-    for number, line in enumerate(lines):
-        out.append("| " + " | ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)) + " |")
-        if number == 0:
-            out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    return "\n".join(out)
+    from benchmarks.tables import markdown  # ROOT is on sys.path (above)
+
+    return markdown(lines)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

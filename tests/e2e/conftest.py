@@ -36,14 +36,19 @@ VIEWPORT = {"width": 1400, "height": 900}
 EXCEPTION = "[data-testid='stException']"
 
 
-def _require_chromium() -> None:
-    """No browser: a failure on CI (the tests must run there), a skip on a developer machine."""
-    if CHROMIUM.exists():
+def require_file(path: Path, message: str) -> None:
+    """A tool the browser tests need is missing: a failure on CI (the tests must run there), a skip on a
+    developer machine."""
+    if path.exists():
         return
-    message = f"{CHROMIUM} is missing: apt-get install -y chromium (Debian's package; never `playwright install`)."
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
+
+
+def _require_chromium() -> None:
+    require_file(CHROMIUM, f"{CHROMIUM} is missing: apt-get install -y chromium (Debian's package; never "
+                           "`playwright install`).")
 
 
 def _free_port() -> int:

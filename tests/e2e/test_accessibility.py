@@ -15,7 +15,6 @@ import asyncio
 import concurrent.futures
 import io
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from .conftest import (
     VIEWPORT,
     _require_chromium,
     normalise,
+    require_file,
     start_server,
 )
 
@@ -65,12 +65,8 @@ AXE_RUN = """async ([include, tags]) => {
 
 def require_axe() -> None:
     """No axe-core: a failure on CI, a skip (with the command that enables it) on a developer machine."""
-    if AXE_SCRIPT.exists():
-        return
-    message = f"{AXE_SCRIPT} is missing: run `npm ci` in the repository (axe-core, pinned in package.json)."
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    require_file(AXE_SCRIPT, f"{AXE_SCRIPT} is missing: run `npm ci` in the repository (axe-core, pinned in "
+                             "package.json).")
 
 
 @pytest.fixture(scope="module")

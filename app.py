@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kompetanse import access, units
+from kompetanse import access
+from kompetanse.storage import units
 from ui import auth, data, filters, guard
 
 st.set_page_config(page_title="Kompetanse", page_icon=":material/bar_chart:", layout="wide")

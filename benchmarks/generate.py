@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kompetanse import history, store, users
+from kompetanse import users
+from kompetanse.storage import history, store
 
 SEED = 20251201
 AS_OF = date(2025, 12, 1)  # the data (snapshot) date of every generated organisation

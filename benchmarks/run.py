@@ -180,7 +180,8 @@ class Clock:
 
 def worker_import_ours(task: dict[str, Any]) -> dict[str, Any]:
     from benchmarks import generate
-    from kompetanse import importer, store
+    from kompetanse import importer
+    from kompetanse.storage import store
 
     source = Path(task["path"])
     clock = Clock()
@@ -237,7 +238,8 @@ def _check_rows(frame: Any) -> dict[str, list[float]]:
 
 def worker_metrics_ours(task: dict[str, Any]) -> dict[str, Any]:
     from benchmarks import generate
-    from kompetanse import metrics, store
+    from kompetanse import metrics
+    from kompetanse.storage import store
 
     con = store.connect(task["db"], read_only=True)
     scope = metrics.Scope(as_of=generate.AS_OF)
@@ -253,7 +255,7 @@ def worker_metrics_ours(task: dict[str, Any]) -> dict[str, Any]:
 
 def worker_metrics_floor(task: dict[str, Any]) -> dict[str, Any]:
     from benchmarks import generate
-    from kompetanse import store
+    from kompetanse.storage import store
 
     con = store.connect(task["db"], read_only=True)
     params = {"as_of": generate.AS_OF}
@@ -336,7 +338,7 @@ def worker_page(task: dict[str, Any]) -> dict[str, Any]:
 
 def worker_export(task: dict[str, Any]) -> dict[str, Any]:
     from benchmarks import generate
-    from kompetanse import store
+    from kompetanse.storage import store
 
     con = store.connect(task["db"])
     out = Path(task["workdir"]) / f"export-{task['size']}.{task['fmt']}"
@@ -354,7 +356,8 @@ def worker_export(task: dict[str, Any]) -> dict[str, Any]:
 def worker_export_baseline(task: dict[str, Any]) -> dict[str, Any]:
     """The least an Excel export does: the per-unit figures written with pandas.to_excel (openpyxl)."""
     from benchmarks import generate
-    from kompetanse import metrics, store
+    from kompetanse import metrics
+    from kompetanse.storage import store
 
     con = store.connect(task["db"], read_only=True)
     out = Path(task["workdir"]) / f"export-baseline-{task['size']}.xlsx"

@@ -13,7 +13,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kompetanse import access, audit, demo, history, metrics, projection, retirement, settings, store, units, users
+from kompetanse import access, audit, demo, metrics, projection, retirement, users
+from kompetanse.storage import history, settings, store, units
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 # A running app holds the database only while it reads; a writer waits for it to let go.
@@ -359,7 +360,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from kompetanse import backup
+    from kompetanse.storage import backup
 
     database = args.db or store.default_db_path()
     try:
@@ -374,7 +375,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from kompetanse import backup
+    from kompetanse.storage import backup
 
     database = args.db or store.default_db_path()
     try:

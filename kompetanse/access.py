@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kompetanse import units
+from kompetanse.storage import units
 
 ROLES = ("leder", "klinikkledelse", "hr", "admin")
 ROLE_LABELS = {"leder": "Leder", "klinikkledelse": "Klinikkledelse", "hr": "HR", "admin": "Administrator"}

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 import duckdb
 import pandas as pd
 
-from kompetanse import access, store, users
+from kompetanse import access, users
+from kompetanse.storage import store
 
 LOG = logging.getLogger(__name__)
 

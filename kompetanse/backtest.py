@@ -16,8 +16,9 @@ from datetime import date
 
 import pandas as pd
 
-from kompetanse import formatting, metrics, plan_versions, projection, rules, store
+from kompetanse import formatting, metrics, plan_versions, projection, rules
 from kompetanse.metrics import Scope
+from kompetanse.storage import store
 from kompetanse.suppression import Suppressed, SuppressionSpec, suppress
 
 TOTAL = "I alt"

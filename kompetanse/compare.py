@@ -15,9 +15,10 @@ from typing import Literal
 import pandas as pd
 import plotly.graph_objects as go
 
-from kompetanse import colours, competence, costs, formatting, metrics, store
+from kompetanse import colours, competence, costs, formatting, metrics
 from kompetanse.ages import unit_order
 from kompetanse.metrics import METRICS_SPEC, Scope
+from kompetanse.storage import store
 from kompetanse.suppression import Suppressed, SuppressionSpec, hidden_label, suppress
 
 Formatter = Callable[[float], str]

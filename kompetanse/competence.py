@@ -19,8 +19,9 @@ from typing import Any
 
 import pandas as pd
 
-from kompetanse import formatting, store
+from kompetanse import formatting
 from kompetanse.metrics import Scope
+from kompetanse.storage import store
 from kompetanse.suppression import Suppressed, SuppressionSpec, suppress
 
 EXPIRY_WINDOW_DAYS = 90

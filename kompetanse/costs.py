@@ -14,8 +14,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from kompetanse import formatting, metrics, settings, store, units
+from kompetanse import formatting, metrics
 from kompetanse.metrics import Scope
+from kompetanse.storage import settings, store, units
 from kompetanse.suppression import Suppressed, SuppressionSpec, suppress
 
 PLAN_YEARS = range(0, 6)  # 0: the one-year plan; 1..5: the years of the five-year horizon

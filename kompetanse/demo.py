@@ -20,7 +20,8 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from kompetanse import demo_plan, history, settings, store
+from kompetanse import demo_plan
+from kompetanse.storage import history, settings, store
 
 SEED = 20231201
 SNAPSHOT_DATE = date(2023, 12, 1)

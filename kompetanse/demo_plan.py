@@ -20,7 +20,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kompetanse import history, plan_versions, table_edit
+from kompetanse import plan_versions, table_edit
+from kompetanse.storage import history
 
 SEED = 20231201
 DEMO_DATE = date(2023, 12, 1)

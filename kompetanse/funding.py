@@ -14,7 +14,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from kompetanse import formatting, store
+from kompetanse import formatting
+from kompetanse.storage import store
 
 SOURCES: dict[str, str] = {
     "budsjett": "Budsjett",

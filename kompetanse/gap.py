@@ -36,8 +36,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from kompetanse import competence, costs, formatting, plan_versions, projection, store
+from kompetanse import competence, costs, formatting, plan_versions, projection
 from kompetanse.metrics import Scope
+from kompetanse.storage import store
 from kompetanse.suppression import Suppressed, SuppressionSpec, suppress
 
 YEARS = 5

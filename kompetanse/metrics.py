@@ -10,8 +10,8 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 
-from kompetanse import store
 from kompetanse.rules import AGE_BAND_LABELS
+from kompetanse.storage import store
 from kompetanse.suppression import SuppressionSpec, suppress
 
 RetirementMode = Literal["expected", "earliest"]

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kompetanse import costs, formatting, metrics, store
+from kompetanse import costs, formatting, metrics
 from kompetanse.metrics import Scope
+from kompetanse.storage import store
 from kompetanse.suppression import hidden_label
 
 

@@ -17,7 +17,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kompetanse import formatting, history, store, table_edit
+from kompetanse import formatting, table_edit
+from kompetanse.storage import history, store
 from kompetanse.table_edit import SaveResult, TableEditError, blank, choice, text, whole_number
 from kompetanse.text import fold
 

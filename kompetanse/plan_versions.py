@@ -19,8 +19,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kompetanse import costs, formatting, funding, goals, metrics, projection, store
+from kompetanse import costs, formatting, funding, goals, metrics, projection
 from kompetanse.metrics import Scope
+from kompetanse.storage import store
 from kompetanse.suppression import Suppressed, suppress
 
 UNKNOWN_USER = "ukjent"

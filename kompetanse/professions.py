@@ -14,7 +14,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kompetanse import rules, store
+from kompetanse import rules
+from kompetanse.storage import store
 
 STYRK_FILE = Path(__file__).resolve().parent.parent / "data" / "styrk08.csv"
 

@@ -33,8 +33,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from kompetanse import metrics, rules, store
+from kompetanse import metrics, rules
 from kompetanse.metrics import Scope
+from kompetanse.storage import store
 from kompetanse.suppression import Suppressed, SuppressionSpec, suppress
 
 YEARS = 10

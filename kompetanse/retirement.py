@@ -17,8 +17,9 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 
-from kompetanse import formatting, metrics, store
+from kompetanse import formatting, metrics
 from kompetanse.metrics import Scope
+from kompetanse.storage import store
 from kompetanse.suppression import Suppressed, SuppressionSpec, hidden_label, suppress
 
 YEARS = 10

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 
-from kompetanse import store
+from kompetanse.storage import store
 
 COOKIE = "kompetanse_sesjon"
 MAX_AGE = timedelta(hours=12)
@@ -35,7 +35,7 @@ class Resumed:
 
 
 def _signing_key(con: duckdb.DuckDBPyConnection) -> bytes:
-    from kompetanse import pseudonym
+    from kompetanse.storage import pseudonym
 
     try:
         return hmac.new(pseudonym.id_key(con), b"session tokens", hashlib.sha256).digest()

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kompetanse import history
+from kompetanse.storage import history
 
 EDIT_FILE_NAME = "redigert i appen"
 

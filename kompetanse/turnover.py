@@ -15,9 +15,10 @@ from typing import Literal
 
 import pandas as pd
 
-from kompetanse import formatting, metrics, store
+from kompetanse import formatting, metrics
 from kompetanse.metrics import Scope
 from kompetanse.rules import END_REASONS
+from kompetanse.storage import store
 from kompetanse.suppression import Suppressed, SuppressionSpec, hidden_label, suppress
 
 GroupBy = Literal["unit", "profession"]

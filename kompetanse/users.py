@@ -25,7 +25,8 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from kompetanse import access, settings, store, units
+from kompetanse import access
+from kompetanse.storage import settings, store, units
 
 LOCK_AFTER_FAILURES = 5
 LOCK_MINUTES = 5
@@ -232,7 +233,7 @@ def locked_message(until: datetime) -> str:
 
 def _name_digest(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """A keyed digest of a name without a user (it may be a password typed into the wrong field)."""
-    from kompetanse import pseudonym
+    from kompetanse.storage import pseudonym
 
     try:
         key = hmac.new(pseudonym.id_key(con), b"sign-in names", hashlib.sha256).digest()

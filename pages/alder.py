@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from kompetanse import ages, chart_text, settings
+from kompetanse import ages, chart_text
+from kompetanse.storage import settings
 from kompetanse.suppression import explain
 from ui import charts, data, filters, render
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from kompetanse import audit, formatting, history, importer, professions
+from kompetanse import audit, formatting, importer, professions
+from kompetanse.storage import history
 from ui import auth, corrections, data, filters, import_columns
 
 viewer = filters.current().access  # the shared shell (sidebar, data snapshot) is in place

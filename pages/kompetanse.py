@@ -3,7 +3,8 @@ certificates, education levels and further education per unit."""
 
 import streamlit as st
 
-from kompetanse import competence, formatting, settings
+from kompetanse import competence, formatting
+from kompetanse.storage import settings
 from kompetanse.suppression import explain
 from ui import data, filters, render
 

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from kompetanse import overview, settings
+from kompetanse import overview
+from kompetanse.storage import settings
 from kompetanse.suppression import explain
 from ui import data, filters
 

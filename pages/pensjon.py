@@ -3,7 +3,8 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from kompetanse import audit, backtest, chart_text, formatting, professions, projection, retirement, settings, store
+from kompetanse import audit, backtest, chart_text, formatting, professions, projection, retirement
+from kompetanse.storage import settings, store
 from kompetanse.suppression import explain, hidden_label
 from ui import auth, charts, data, filters, render
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from kompetanse import access, audit, export, formatting, settings, units
+from kompetanse import access, audit, export, formatting
+from kompetanse.storage import settings, units
 from kompetanse.suppression import explain
 from ui import auth, data, filters
 

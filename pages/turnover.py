@@ -3,7 +3,8 @@
 import plotly.express as px
 import streamlit as st
 
-from kompetanse import chart_text, settings, turnover
+from kompetanse import chart_text, turnover
+from kompetanse.storage import settings
 from kompetanse.suppression import explain
 from ui import charts, data, filters, render
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kompetanse import history, store
+from kompetanse.storage import history, store
 
 
 def employment(

@@ -21,7 +21,8 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 import streamlit as st
 
-from kompetanse import access, audit, sessions, units, users
+from kompetanse import access, audit, sessions, users
+from kompetanse.storage import units
 from ui import data, render
 
 SESSION_KEY = "_auth"  # {"user": name, "last_seen": datetime, "token": cookie value, "touched": datetime}

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from kompetanse import access, audit, formatting, history, importer
+from kompetanse import access, audit, formatting, importer
+from kompetanse.storage import history
 from ui import auth, data
 
 

@@ -21,7 +21,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from kompetanse import demo, store
+from kompetanse import demo
+from kompetanse.storage import store
 
 IDLE_SECONDS = 10.0
 OPEN_WAIT_SECONDS = 30.0

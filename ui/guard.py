@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import duckdb
 import streamlit as st
 
-from kompetanse import store
+from kompetanse.storage import store
 from ui import data
 
 LOG = logging.getLogger("kompetanse.app")

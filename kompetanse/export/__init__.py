@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from kompetanse import store
 from kompetanse.export.pack import (
     ALL_UNITS_LABEL,
     ALLOWED_UNITS_LABEL,
@@ -23,6 +22,7 @@ from kompetanse.export.pack import (
     UnknownUnit,
     gather,
 )
+from kompetanse.storage import store
 
 Format = Literal["xlsx", "pptx"]
 FORMATS: tuple[Format, ...] = ("xlsx", "pptx")

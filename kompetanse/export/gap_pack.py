@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kompetanse import gap, store
+from kompetanse import gap
 from kompetanse.export.pack import Chart, Series, Table, _open, _table
 from kompetanse.metrics import Scope
+from kompetanse.storage import store
 from kompetanse.suppression import Suppressed
 
 TITLE = "Dekker planen behovet?"

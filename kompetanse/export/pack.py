@@ -27,18 +27,15 @@ from kompetanse import (
     competence,
     costs,
     formatting,
-    history,
     metrics,
     overview,
     projection,
     retirement,
-    settings,
-    store,
     turnover,
-    units,
 )
 from kompetanse.metrics import METRICS_SPEC, Scope
 from kompetanse.rules import AGE_BAND_LABELS
+from kompetanse.storage import history, settings, store, units
 from kompetanse.suppression import SECONDARY_LABEL, Suppressed, explain, hidden_label, suppress
 
 if TYPE_CHECKING:

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kompetanse import costs, funding, goals, placements, plan_versions, store
+from kompetanse import costs, funding, goals, placements, plan_versions
 from kompetanse.export.pack import HEADER, Chart, Series, Table, _open, _table
 from kompetanse.metrics import Scope
+from kompetanse.storage import store
 
 MAX_CHANGES = 40  # changed measures listed in the workbook (the slide shows fewer)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kompetanse import history
+from kompetanse.storage import history
 
 
 class FileProblem(Exception):

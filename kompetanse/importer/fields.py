@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kompetanse import funding, goals, placements, rules, store
+from kompetanse import funding, goals, placements, rules
+from kompetanse.storage import store
 from kompetanse.text import fold
 
 NATIONAL_ID = "national_id"  # our name of the fødselsnummer column: read, never stored

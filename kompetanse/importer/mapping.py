@@ -18,10 +18,10 @@ from pathlib import Path
 
 import duckdb
 
-from kompetanse import store
 from kompetanse.importer.errors import Preview
 from kompetanse.importer.fields import SPECS
 from kompetanse.importer.recognise import lookup_key
+from kompetanse.storage import store
 from kompetanse.text import header_key
 
 IGNORE = "ignorer"

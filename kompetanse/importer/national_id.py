@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from stdnum.no import fodselsnummer
 
-from kompetanse import pseudonym
+from kompetanse.storage import pseudonym
 
 ID_HASH_KEY = pseudonym.LEGACY_SETTING  # a database from before issue 12 kept the key here
 
@@ -193,6 +193,6 @@ def read_national_ids(column: pd.Series, key: bytes, as_of: date | None = None) 
 
 
 def hash_key(con: duckdb.DuckDBPyConnection) -> tuple[bytes, bool]:
-    """The secret key of the employee-id hash (kompetanse/pseudonym.py: outside the database file, created on
+    """The secret key of the employee-id hash (kompetanse/storage/pseudonym.py: outside the database file, created on
     first use), and whether it still has to be saved in the database: never, it is saved where it lives."""
     return pseudonym.id_key(con), False

@@ -12,13 +12,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from kompetanse import demo, history, store
+from kompetanse import demo
 from kompetanse.importer.check import FileResult, convert_file
 from kompetanse.importer.errors import FileSummary, ImportFailed, ImportOutcome, RowError
 from kompetanse.importer.fields import NATIONAL_ID, SPECS
 from kompetanse.importer.national_id import ID_HASH_KEY, hash_key
 from kompetanse.importer.read import FileProblem, read_file
 from kompetanse.importer.rejected import rejected_rows, write_rejected
+from kompetanse.storage import history, store
 
 
 def file_sha(path: Path) -> str:

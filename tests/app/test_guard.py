@@ -15,8 +15,9 @@ import pandas as pd
 import pytest
 
 import tests.conftest  # noqa: F401 - the AppTest navigation workaround
-from kompetanse import history, overview, store
+from kompetanse import overview
 from kompetanse.importer import sandbox
+from kompetanse.storage import history, store
 from tests import crafted
 from tests.app.helpers import app, metric_values
 from tests.fixtures import demo_copy

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kompetanse import store
+from kompetanse.storage import store
 from tests.app.helpers import app
 from tests.fixtures import demo_copy
 

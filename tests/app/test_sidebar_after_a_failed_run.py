@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kompetanse import store, units
+from kompetanse.storage import store, units
 from tests.app.helpers import app
 from tests.fixtures import demo_copy
 

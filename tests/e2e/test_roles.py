@@ -12,8 +12,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kompetanse import __main__ as cli
-from kompetanse import metrics, store, units
+from kompetanse import metrics
 from kompetanse.metrics import Scope
+from kompetanse.storage import store, units
 
 from .conftest import (
     SIGN_IN_TIMEOUT_MS,

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kompetanse import store
 from kompetanse.__main__ import main
+from kompetanse.storage import store
 from tests.fixtures import demo_copy
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -188,7 +188,7 @@ def test_import_skip_invalid_names_the_rejected_file(tmp_path):
 def test_metrics_json_is_the_same_byte_for_byte_on_the_same_data(tmp_path):
     from datetime import date
 
-    from kompetanse import store
+    from kompetanse.storage import store
     from tests.fixtures import employment, load
 
     path = tmp_path / "fte.duckdb"

@@ -9,8 +9,9 @@ import pytest
 from openpyxl import load_workbook
 from pptx import Presentation
 
-from kompetanse import ages, colours, costs, export, store, units
+from kompetanse import ages, colours, costs, export
 from kompetanse.metrics import Scope
+from kompetanse.storage import store, units
 from tests.fixtures import demo_copy
 
 AS_OF = date(2023, 12, 1)

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from kompetanse import demo, metrics, store
+from kompetanse import demo, metrics
 from kompetanse.metrics import Scope
+from kompetanse.storage import store
 
 D = date(2023, 12, 1)
 ALM_UNITS = ("Stab", "MB-L", "MB-N", "BB-L", "BB-N", "MM")
@@ -61,6 +62,6 @@ def test_deterministic():
 
 
 def test_snapshot_date_recorded(con):
-    from kompetanse import history
+    from kompetanse.storage import history
 
     assert history.data_date(con) == D

@@ -15,8 +15,9 @@ from pptx import Presentation
 from pptx.util import Inches, Pt
 
 from kompetanse import __main__ as cli
-from kompetanse import costs, export, metrics, retirement, settings, store, units
+from kompetanse import costs, export, metrics, retirement
 from kompetanse.metrics import BAND_COLUMNS, Scope
+from kompetanse.storage import settings, store, units
 from kompetanse.suppression import explain
 from tests.fixtures import demo_copy
 

@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 from pptx import Presentation
 
-from kompetanse import history, importer, plan_versions, store
+from kompetanse import importer, plan_versions
 from kompetanse.__main__ import main
+from kompetanse.storage import history, store
 from tests.fixtures import demo_copy, employment, load
 
 D = date(2023, 12, 1)

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kompetanse import importer, store
+from kompetanse import importer
 from kompetanse.importer import sandbox, workbook
+from kompetanse.storage import store
 from tests import crafted
 from tests.app.helpers import plain
 

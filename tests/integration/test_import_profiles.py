@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from kompetanse import importer, metrics, store
+from kompetanse import importer, metrics
 from kompetanse.__main__ import main
 from kompetanse.importer import ImportFailed, mapping
+from kompetanse.storage import store
 from tests import import_corpus as corpus
 
 

@@ -15,8 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kompetanse import demo, importer, metrics, store
+from kompetanse import demo, importer, metrics
 from kompetanse.importer import ImportFailed
+from kompetanse.storage import store
 from tests.fixtures import demo_copy
 from tests.integration.test_importer import dump, make_fnr, write_csv, write_xlsx
 

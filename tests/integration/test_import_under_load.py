@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 
-from kompetanse import store
+from kompetanse.storage import store
 
 WAIT = 0.5
 

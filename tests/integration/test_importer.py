@@ -19,9 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kompetanse import importer, store
+from kompetanse import importer
 from kompetanse.importer import ImportFailed, RowError, check
 from kompetanse.importer import read as fileformats
+from kompetanse.storage import store
 
 SNAPSHOT = date(2023, 12, 1)
 PERSONNEL_HEADERS = [

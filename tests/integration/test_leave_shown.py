@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from kompetanse import compare, metrics, overview, store
+from kompetanse import compare, metrics, overview
 from kompetanse.export import pack
+from kompetanse.storage import store
 from tests.fixtures import employment, load
 
 AS_OF = date(2023, 12, 1)

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 from pptx import Presentation
 
 from kompetanse import __main__ as cli
-from kompetanse import store, users
+from kompetanse import users
+from kompetanse.storage import store
 from tests.fixtures import demo_copy
 
 NUMBER = re.compile(r"-?\d[\d\s.,]*")

@@ -10,8 +10,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kompetanse import costs, demo, funding, goals, history, importer, placements, plan_edit, plan_versions, store
+from kompetanse import costs, demo, funding, goals, importer, placements, plan_edit, plan_versions
 from kompetanse.importer import ImportFailed
+from kompetanse.storage import history, store
 from tests.integration.test_importer import assert_same, dump, write_csv
 
 D = date(2023, 12, 1)

@@ -17,7 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kompetanse import importer, pseudonym, store
+from kompetanse import importer
+from kompetanse.storage import pseudonym, store
 from tests.integration.test_importer import make_fnr
 
 W1, W2 = (3, 7, 6, 1, 8, 9, 4, 5, 2), (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)

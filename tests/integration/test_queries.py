@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from kompetanse import demo, goals, plan_versions, store
+from kompetanse import demo, goals, plan_versions
+from kompetanse.storage import store
 
 # A sample value for every named parameter a query may use.
 SAMPLE_PARAMS: dict[str, object] = {

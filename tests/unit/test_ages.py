@@ -9,9 +9,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from kompetanse import ages, history, metrics, store
+from kompetanse import ages, metrics
 from kompetanse.metrics import Scope
 from kompetanse.rules import AGE_BAND_LABELS
+from kompetanse.storage import history, store
 from kompetanse.suppression import suppress
 
 D = date(2023, 12, 1)

@@ -9,8 +9,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from kompetanse import compare, formatting, history, store
+from kompetanse import compare, formatting
 from kompetanse.metrics import Scope
+from kompetanse.storage import history, store
 from kompetanse.suppression import Suppressed
 
 D = date(2023, 12, 1)

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from kompetanse import competence, history, store
+from kompetanse import competence
 from kompetanse.metrics import Scope
+from kompetanse.storage import history, store
 
 D = date(2023, 12, 1)
 CERT = "Blodbank sertifisering"

@@ -7,8 +7,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kompetanse import costs, demo, history, settings, store
+from kompetanse import costs, demo
 from kompetanse.metrics import Scope
+from kompetanse.storage import history, settings, store
 
 D = date(2023, 12, 1)
 

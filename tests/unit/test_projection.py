@@ -7,9 +7,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kompetanse import demo, projection, retirement, rules, store
+from kompetanse import demo, projection, retirement, rules
 from kompetanse.metrics import Scope
 from kompetanse.projection import Scenario
+from kompetanse.storage import store
 
 D = date(2023, 12, 1)
 

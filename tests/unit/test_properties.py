@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kompetanse import metrics, store
+from kompetanse import metrics
 from kompetanse.metrics import Scope
+from kompetanse.storage import store
 from tests.fixtures import employment, load
 
 D = date(2023, 12, 1)

@@ -8,8 +8,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kompetanse import demo, history, metrics, retirement, store
+from kompetanse import demo, metrics, retirement
 from kompetanse.metrics import Scope
+from kompetanse.storage import history, store
 
 D = date(2023, 12, 1)
 OLD = date(2010, 1, 1)

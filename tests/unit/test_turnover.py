@@ -8,8 +8,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kompetanse import demo, history, metrics, store, turnover
+from kompetanse import demo, metrics, turnover
 from kompetanse.metrics import Scope
+from kompetanse.storage import history, store
 
 D = date(2023, 12, 1)
 OLD = date(2015, 1, 1)  # a start date long before the windows tested

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from kompetanse import store
+from kompetanse.storage import store
 
 LEVEL_ORDER = ["foretak", "kommune", "klinikk", "sektor", "avdeling", "seksjon", "enhet"]
 

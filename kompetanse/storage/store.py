@@ -22,7 +22,7 @@ import pandas as pd
 from kompetanse import rules
 from kompetanse.rules import SQL_MACROS
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 QUERIES_DIR = PROJECT_ROOT / "queries"
 DEFAULT_DB = PROJECT_ROOT / "data" / "kompetanse.duckdb"
 
@@ -500,7 +500,7 @@ def owner_only_files() -> None:
 
 def _protect(con: duckdb.DuckDBPyConnection, path: Path) -> duckdb.DuckDBPyConnection:
     """An existing file made readable by others is made owner-only; a key still in the file is moved out."""
-    from kompetanse import pseudonym  # it builds on this module's StoreError
+    from kompetanse.storage import pseudonym  # it builds on this module's StoreError
 
     for part in (path, path.with_name(path.name + ".wal")):
         pseudonym.make_owner_only(part)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
-from kompetanse import store
+from kompetanse.storage import store
 
 # The columns each kind stores, in table order (import_id first, added here).
 KIND_TABLES: dict[str, tuple[str, list[str]]] = {

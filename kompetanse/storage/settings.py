@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
-from kompetanse import store
 from kompetanse.rules import DEFAULT_SETTINGS
+from kompetanse.storage import store
 
 
 def get(con: duckdb.DuckDBPyConnection, key: str) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from kompetanse.store import StoreError
+from kompetanse.storage.store import StoreError
 
 ENV_KEY = "KOMPETANSE_ID_KEY"
 KEY_SUFFIX = ".key"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from kompetanse import store
+from kompetanse.storage import store
 
 KEY_SUFFIX = ".key"
 # Not restored: the counter the app's caches are keyed by (it only ever goes up), the schema's own

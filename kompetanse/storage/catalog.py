@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kompetanse import store
+from kompetanse.storage import store
 
 
 def professions(db: store.Db) -> list[str]:

@@ -473,7 +473,7 @@ def app_pages(filter_names: Iterable[str] = ()) -> list[str]:
 
 def headcount(db: Path) -> int:
     """The Oversikt headcount a user sees by default: everyone on the data date, the whole organisation."""
-    from kompetanse import metrics
+    from kompetanse.figures import metrics
     from kompetanse.storage import history, store
 
     con = store.connect(db, read_only=True)

@@ -238,7 +238,7 @@ def _check_rows(frame: Any) -> dict[str, list[float]]:
 
 def worker_metrics_ours(task: dict[str, Any]) -> dict[str, Any]:
     from benchmarks import generate
-    from kompetanse import metrics
+    from kompetanse.figures import metrics
     from kompetanse.storage import store
 
     con = store.connect(task["db"], read_only=True)
@@ -356,7 +356,7 @@ def worker_export(task: dict[str, Any]) -> dict[str, Any]:
 def worker_export_baseline(task: dict[str, Any]) -> dict[str, Any]:
     """The least an Excel export does: the per-unit figures written with pandas.to_excel (openpyxl)."""
     from benchmarks import generate
-    from kompetanse import metrics
+    from kompetanse.figures import metrics
     from kompetanse.storage import store
 
     con = store.connect(task["db"], read_only=True)

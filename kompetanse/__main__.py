@@ -13,7 +13,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kompetanse import access, audit, demo, metrics, projection, retirement, users
+from kompetanse import access, audit, demo, users
+from kompetanse.figures import metrics, projection, retirement
 from kompetanse.storage import history, settings, store, units
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -262,8 +263,8 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
 
 def cmd_gap(args: argparse.Namespace) -> int:
-    from kompetanse import gap
     from kompetanse.export import pack
+    from kompetanse.figures import gap
 
     con = open_store(args.db, reading=True)
     try:

@@ -13,8 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kompetanse import formatting
-from kompetanse.rules import AGE_BAND_LABELS
-from kompetanse.suppression import Suppressed, hidden_label
+from kompetanse.figures.rules import AGE_BAND_LABELS
+from kompetanse.figures.suppression import Suppressed, hidden_label
 
 TOTAL = "total"  # ages' total row
 OLDEST_BANDS = ("60-69", "70+")

@@ -1,6 +1,6 @@
 """What the plan's measures cost (DESIGN.md "Training cost of a measure").
 
-The formula lives in the training_cost SQL macro (kompetanse/rules.py):
+The formula lives in the training_cost SQL macro (kompetanse/figures/rules.py):
 hourly_rate x participants x hours x sessions + day_rate x days + course_fee + travel + other_cost.
 The ALM plan's lines are the reference: 450 kr x 15 x 1 h x 40 = 270 000 kr; 3 600 kr x 50 days
 = 180 000 kr. Plan years: year 0 is the one-year plan (horizon 1) at the budget's prices; year
@@ -14,10 +14,11 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from kompetanse import formatting, metrics
-from kompetanse.metrics import Scope
+from kompetanse import formatting
+from kompetanse.figures import metrics
+from kompetanse.figures.metrics import Scope
+from kompetanse.figures.suppression import Suppressed, SuppressionSpec, suppress
 from kompetanse.storage import settings, store, units
-from kompetanse.suppression import Suppressed, SuppressionSpec, suppress
 
 PLAN_YEARS = range(0, 6)  # 0: the one-year plan; 1..5: the years of the five-year horizon
 

@@ -336,8 +336,8 @@ FUNDING: dict[str, tuple[str, float | None, float | None]] = {
 }
 
 
-# What the measures produce (kompetanse/gap.py): (kind, profession group or competence, persons, unit or None for
-# the measure's own, effective from). The ALM plan's recruitment lines and its master's and further-education
+# What the measures produce (kompetanse/figures/gap.py): (kind, profession group or competence, persons, unit or None
+# for the measure's own, effective from). The ALM plan's recruitment lines and its master's and further-education
 # lines; a few clinical and municipal lines.
 EFFECTS: dict[str, tuple[str, str, float, str | None, date]] = {
     "Ansette spesialist i medisinsk mikrobiologi": ("rekruttering", "lege", 1, "MM", date(2024, 9, 1)),

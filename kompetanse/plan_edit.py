@@ -18,7 +18,7 @@ import pandas as pd
 
 from kompetanse import costs, formatting, funding
 from kompetanse.costs import COST_INPUTS, MAIN_TASK_LABELS
-from kompetanse.rules import CATEGORIES, HORIZONS, MAIN_TASKS
+from kompetanse.figures.rules import CATEGORIES, HORIZONS, MAIN_TASKS
 from kompetanse.storage import history, store
 from kompetanse.table_edit import EDIT_FILE_NAME, SaveResult
 from kompetanse.table_edit import TableEditError as PlanEditError

@@ -19,10 +19,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kompetanse import costs, formatting, funding, goals, metrics, projection
-from kompetanse.metrics import Scope
+from kompetanse import costs, formatting, funding, goals
+from kompetanse.figures import metrics, projection
+from kompetanse.figures.metrics import Scope
+from kompetanse.figures.suppression import Suppressed, suppress
 from kompetanse.storage import store
-from kompetanse.suppression import Suppressed, suppress
 
 UNKNOWN_USER = "ukjent"
 CURRENT = "current"  # the live plan, in a comparison

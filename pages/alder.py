@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from kompetanse import ages, chart_text
+from kompetanse import chart_text
+from kompetanse.figures import ages
+from kompetanse.figures.suppression import explain
 from kompetanse.storage import settings
-from kompetanse.suppression import explain
 from ui import charts, data, filters, render
 
 chosen = filters.current()

@@ -3,9 +3,10 @@ certificates, education levels and further education per unit."""
 
 import streamlit as st
 
-from kompetanse import competence, formatting
+from kompetanse import formatting
+from kompetanse.figures import competence
+from kompetanse.figures.suppression import explain
 from kompetanse.storage import settings
-from kompetanse.suppression import explain
 from ui import data, filters, render
 
 chosen = filters.current()

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from kompetanse import overview
+from kompetanse.figures import overview
+from kompetanse.figures.suppression import explain
 from kompetanse.storage import settings
-from kompetanse.suppression import explain
 from ui import data, filters
 
 chosen = filters.current()

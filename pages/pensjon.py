@@ -3,9 +3,10 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from kompetanse import audit, backtest, chart_text, formatting, professions, projection, retirement
+from kompetanse import audit, chart_text, formatting
+from kompetanse.figures import backtest, professions, projection, retirement
+from kompetanse.figures.suppression import explain, hidden_label
 from kompetanse.storage import settings, store
-from kompetanse.suppression import explain, hidden_label
 from ui import auth, charts, data, filters, render
 
 chosen = filters.current()

@@ -6,8 +6,8 @@ from pathlib import Path
 import streamlit as st
 
 from kompetanse import access, audit, export, formatting
+from kompetanse.figures.suppression import explain
 from kompetanse.storage import settings, units
-from kompetanse.suppression import explain
 from ui import auth, data, filters
 
 ALL = ""  # the select box's whole organisation

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from kompetanse import chart_text, compare
+from kompetanse import chart_text
+from kompetanse.figures import compare
 from kompetanse.storage import settings
 from ui import charts, data, filters, render
 

@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from kompetanse import audit, chart_text, costs, formatting, funding, goals, plan_edit
-from kompetanse.rules import CATEGORIES, HORIZONS, MAIN_TASKS
+from kompetanse.figures.rules import CATEGORIES, HORIZONS, MAIN_TASKS
 from kompetanse.storage import settings, store
 from ui import auth, charts, data, filters, render
 

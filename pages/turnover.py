@@ -3,9 +3,10 @@
 import plotly.express as px
 import streamlit as st
 
-from kompetanse import chart_text, turnover
+from kompetanse import chart_text
+from kompetanse.figures import turnover
+from kompetanse.figures.suppression import explain
 from kompetanse.storage import settings
-from kompetanse.suppression import explain
 from ui import charts, data, filters, render
 
 chosen = filters.current()

@@ -5,7 +5,7 @@
 -- joined on lower(profession group), '*' the default; $retirement_mode expected|earliest;
 -- $retirement_age overrides).
 -- Each holder also carries age, retirement age, the day the upper age limit is reached and the day the
--- holding lapses (null: never), for the supply projection of kompetanse/gap.py.
+-- holding lapses (null: never), for the supply projection of kompetanse/figures/gap.py.
 with default_rule as (
     select earliest_age, expected_age from retirement_rules where profession = '*'
 ),

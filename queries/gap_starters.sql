@@ -1,5 +1,5 @@
 -- Persons who started in the chosen units between $since (exclusive) and $as_of (inclusive), per profession group:
--- what a recruitment measure promised, beside what happened (kompetanse/gap.py). A person counts once per
+-- what a recruitment measure promised, beside what happened (kompetanse/figures/gap.py). A person counts once per
 -- profession, however many employments began.
 select e.profession_group as profession, count(distinct e.employee_id) as starters
 from v_employments e

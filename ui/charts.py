@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from kompetanse.suppression import Suppressed
+from kompetanse.figures.suppression import Suppressed
 from ui import render
 
 SHOW_NUMBERS = "Vis tallene"

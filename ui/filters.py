@@ -8,8 +8,9 @@ from datetime import date
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from kompetanse import access, formatting, rules
-from kompetanse.metrics import Scope
+from kompetanse import access, formatting
+from kompetanse.figures import rules
+from kompetanse.figures.metrics import Scope
 from kompetanse.storage import catalog, history, units
 from ui import data
 

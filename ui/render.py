@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from kompetanse import colours, formatting
-from kompetanse.suppression import SECONDARY_LABEL, Suppressed, explain, hidden_label
+from kompetanse.figures.suppression import SECONDARY_LABEL, Suppressed, explain, hidden_label
 
 Formatter = Callable[[float], str]
 HIDDEN_SORT_VALUE = float("-inf")  # the value behind a "<k" cell in a table (never shown)

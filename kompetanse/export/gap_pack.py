@@ -1,5 +1,6 @@
 """«Dekker planen behovet?» in the management-review pack: the gaps year by year without and with the plan, and
-what remains in the last year (kompetanse/gap.py; the same figures as the Behov og dekning page and `gap --json`).
+what remains in the last year (kompetanse/figures/gap.py; the same figures as the Behov og dekning page and
+`gap --json`).
 """
 
 from __future__ import annotations
@@ -8,11 +9,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kompetanse import gap
 from kompetanse.export.pack import Chart, Series, Table, _open, _table
-from kompetanse.metrics import Scope
+from kompetanse.figures import gap
+from kompetanse.figures.metrics import Scope
+from kompetanse.figures.suppression import Suppressed
 from kompetanse.storage import store
-from kompetanse.suppression import Suppressed
 
 TITLE = "Dekker planen behovet?"
 YEAR = "År"

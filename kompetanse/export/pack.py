@@ -1,7 +1,7 @@
 """The management-review pack's contents, gathered once for both formats (Excel and PowerPoint).
 
 Every figure comes from the domain modules (metrics, ages, retirement, projection, turnover,
-competence, costs, overview) and has passed through kompetanse.suppression before it lands in a
+competence, costs, overview) and has passed through kompetanse.figures.suppression before it lands in a
 `Table`: a hidden cell holds None and is flagged in `Table.hidden`. The writers (xlsx.py, pptx.py)
 only lay the tables and charts out.
 
@@ -20,23 +20,12 @@ from typing import TYPE_CHECKING, Any, Literal
 import duckdb
 import pandas as pd
 
-from kompetanse import (
-    access,
-    ages,
-    backtest,
-    competence,
-    costs,
-    formatting,
-    metrics,
-    overview,
-    projection,
-    retirement,
-    turnover,
-)
-from kompetanse.metrics import METRICS_SPEC, Scope
-from kompetanse.rules import AGE_BAND_LABELS
+from kompetanse import access, costs, formatting
+from kompetanse.figures import ages, backtest, competence, metrics, overview, projection, retirement, turnover
+from kompetanse.figures.metrics import METRICS_SPEC, Scope
+from kompetanse.figures.rules import AGE_BAND_LABELS
+from kompetanse.figures.suppression import SECONDARY_LABEL, Suppressed, explain, hidden_label, suppress
 from kompetanse.storage import history, settings, store, units
-from kompetanse.suppression import SECONDARY_LABEL, Suppressed, explain, hidden_label, suppress
 
 if TYPE_CHECKING:
     from kompetanse.export.gap_pack import GapTables

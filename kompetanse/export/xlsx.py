@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kompetanse import colours, formatting
 from kompetanse.export.pack import HEADER, Chart, Kind, Pack, Table
 from kompetanse.export.safe_cells import as_text_cells
-from kompetanse.suppression import hidden_label
+from kompetanse.figures.suppression import hidden_label
 
 SHEETS = ["Forside", "Ansatte og årsverk", "Aldersfordeling", "Pensjon", "Turnover", "Kompetanse", "Tiltak"]
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from kompetanse import goals
+from kompetanse.figures.professions import unit_group_name
 from kompetanse.importer import profiles
 from kompetanse.importer.fields import NATIONAL_ID, KindSpec
 from kompetanse.importer.national_id import NationalIds, national_id_cells, number_like_cells, read_national_ids
@@ -31,7 +32,6 @@ from kompetanse.importer.parse import (
 )
 from kompetanse.importer.read import FileProblem, RawTable
 from kompetanse.importer.recognise import Recognition, missing_columns, recognise
-from kompetanse.professions import unit_group_name
 
 MIN_AGE, MAX_AGE = 13, 100
 # A fødselsnummer outside its column is refused, never echoed and never stored (issue 12).

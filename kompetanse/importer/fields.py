@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kompetanse import funding, goals, placements, rules
+from kompetanse import funding, goals, placements
+from kompetanse.figures import rules
 from kompetanse.storage import store
 from kompetanse.text import fold
 
@@ -231,7 +232,7 @@ SPECS: dict[str, KindSpec] = {
             Field("funding_applied", ("Søkt beløp", "Søkt", "Omsøkt"), "money", "søkt beløp"),
             Field("funding_granted", ("Innvilget beløp", "Innvilget", "Tildelt"), "money", "innvilget beløp"),
             Field("goal_id", ("Mål", "Mål nr", "Målnummer"), "text", "mål"),
-            # What the measure produces (optional; kompetanse/gap.py).
+            # What the measure produces (optional; kompetanse/figures/gap.py).
             Field("effect_kind", ("Effekt", "Effekttype"), "enum", "effekt", choices="effect_kind"),
             Field("effect_target", ("Effekt gjelder", "Yrkesgruppe eller kompetanse"), "text", "effekt gjelder"),
             Field("effect_count", ("Antall personer", "Effekt antall"), "money", "antall personer"),

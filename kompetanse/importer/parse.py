@@ -10,7 +10,8 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from kompetanse import placements, professions, rules
+from kompetanse import placements
+from kompetanse.figures import professions, rules
 from kompetanse.importer.fields import ENUMS, norm_choice
 from kompetanse.text import fold
 

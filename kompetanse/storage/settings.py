@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from kompetanse.rules import DEFAULT_SETTINGS
+from kompetanse.figures.rules import DEFAULT_SETTINGS
 from kompetanse.storage import store
 
 

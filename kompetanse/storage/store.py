@@ -19,8 +19,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kompetanse import rules
-from kompetanse.rules import SQL_MACROS
+from kompetanse.figures import rules
+from kompetanse.figures.rules import SQL_MACROS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 QUERIES_DIR = PROJECT_ROOT / "queries"

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import tests.conftest  # noqa: F401 - the AppTest navigation workaround
-from kompetanse import overview
+from kompetanse.figures import overview
 from kompetanse.importer import sandbox
 from kompetanse.storage import history, store
 from tests import crafted

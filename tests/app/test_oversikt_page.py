@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from kompetanse import formatting, metrics
-from kompetanse.metrics import Scope
+from kompetanse import formatting
+from kompetanse.figures import metrics
+from kompetanse.figures.metrics import Scope
 from kompetanse.storage import store, units
 from tests.app.helpers import app, metric_values
 from tests.fixtures import demo_copy

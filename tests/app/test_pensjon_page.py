@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kompetanse import retirement, rules
+from kompetanse.figures import retirement, rules
 from kompetanse.storage import store
 from tests.app.helpers import app
 from tests.fixtures import demo_copy

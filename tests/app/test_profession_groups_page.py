@@ -22,7 +22,7 @@ def test_unmapped_titles_are_listed_on_the_import_page_and_assigning_one_moves_i
     editor = next(d for d in at.dataframe if "profession_group" in d.value.columns)
     assert list(editor.value["profession"]) == ["IKT-koordinator", "kvalitetsrådgiver", "spesialrådgiver"]
 
-    from kompetanse import professions
+    from kompetanse.figures import professions
     from ui import data
 
     assigned = editor.value.assign(profession_group=["merkantil", "", ""])

@@ -11,8 +11,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import tests.conftest  # noqa: F401 - the AppTest navigation workaround
-from kompetanse import access, audit, demo, formatting, metrics, users
-from kompetanse.metrics import Scope
+from kompetanse import access, audit, demo, formatting, users
+from kompetanse.figures import metrics
+from kompetanse.figures.metrics import Scope
 from kompetanse.storage import store, units
 from tests.app.helpers import app, metric_values, plain
 

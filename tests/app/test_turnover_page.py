@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 import tests.conftest  # noqa: F401 - the AppTest navigation workaround
-from kompetanse import demo, formatting, metrics
-from kompetanse.metrics import Scope
+from kompetanse import demo, formatting
+from kompetanse.figures import metrics
+from kompetanse.figures.metrics import Scope
 from kompetanse.storage import store
 from tests.app.helpers import app as new_app
 from tests.app.helpers import metric_values as shown_metrics

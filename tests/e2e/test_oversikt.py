@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kompetanse import __main__ as cli
-from kompetanse import metrics
+from kompetanse.figures import metrics
 from kompetanse.storage import store, units
 
 from .conftest import choose_unit, chosen_units, figure, metric, normalise, set_date, wait_for_app

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kompetanse import __main__ as cli
-from kompetanse import metrics
-from kompetanse.metrics import Scope
+from kompetanse.figures import metrics
+from kompetanse.figures.metrics import Scope
 from kompetanse.storage import store, units
 
 from .conftest import (

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from kompetanse import access, ages, audit, competence, costs, demo, export, metrics, users
-from kompetanse.metrics import Scope
+from kompetanse import access, audit, costs, demo, export, users
+from kompetanse.figures import ages, competence, metrics
+from kompetanse.figures.metrics import Scope
 from kompetanse.storage import store, units
 
 AS_OF = datetime(2023, 12, 1).date()

@@ -14,7 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 import tests.conftest  # noqa: F401 - the AppTest navigation workaround
 from benchmarks import generate
-from kompetanse import export, metrics, overview
+from kompetanse import export
+from kompetanse.figures import metrics, overview
 from kompetanse.storage import history, settings, store, units
 from tests import attacker
 from tests.fixtures import demo_copy

@@ -9,8 +9,9 @@ import pytest
 from openpyxl import load_workbook
 from pptx import Presentation
 
-from kompetanse import ages, colours, costs, export
-from kompetanse.metrics import Scope
+from kompetanse import colours, costs, export
+from kompetanse.figures import ages
+from kompetanse.figures.metrics import Scope
 from kompetanse.storage import store, units
 from tests.fixtures import demo_copy
 

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from kompetanse import demo, metrics
-from kompetanse.metrics import Scope
+from kompetanse import demo
+from kompetanse.figures import metrics
+from kompetanse.figures.metrics import Scope
 from kompetanse.storage import store
 
 D = date(2023, 12, 1)

@@ -15,10 +15,11 @@ from pptx import Presentation
 from pptx.util import Inches, Pt
 
 from kompetanse import __main__ as cli
-from kompetanse import costs, export, metrics, retirement
-from kompetanse.metrics import BAND_COLUMNS, Scope
+from kompetanse import costs, export
+from kompetanse.figures import metrics, retirement
+from kompetanse.figures.metrics import BAND_COLUMNS, Scope
+from kompetanse.figures.suppression import explain
 from kompetanse.storage import settings, store, units
-from kompetanse.suppression import explain
 from tests.fixtures import demo_copy
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -154,8 +154,8 @@ def test_the_packs_sheet_and_slide_show_the_figures_of_gap_json(demo, tmp_path, 
 
 
 def test_last_years_promises_stand_beside_what_happened(demo):
-    from kompetanse import gap
-    from kompetanse.metrics import Scope
+    from kompetanse.figures import gap
+    from kompetanse.figures.metrics import Scope
 
     con = store.connect(demo, read_only=True)
     follow_up = gap.follow_up(con, Scope(as_of=D), 5)

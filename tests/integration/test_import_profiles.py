@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kompetanse import importer, metrics
+from kompetanse import importer
 from kompetanse.__main__ import main
+from kompetanse.figures import metrics
 from kompetanse.importer import ImportFailed, mapping
 from kompetanse.storage import store
 from tests import import_corpus as corpus

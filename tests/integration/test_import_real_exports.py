@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kompetanse import demo, importer, metrics
+from kompetanse import demo, importer
+from kompetanse.figures import metrics
 from kompetanse.importer import ImportFailed
 from kompetanse.storage import store
 from tests.fixtures import demo_copy

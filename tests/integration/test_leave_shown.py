@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from kompetanse import compare, metrics, overview
 from kompetanse.export import pack
+from kompetanse.figures import compare, metrics, overview
 from kompetanse.storage import store
 from tests.fixtures import employment, load
 

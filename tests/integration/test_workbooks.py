@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kompetanse import importer, metrics
+from kompetanse import importer
 from kompetanse.__main__ import main
+from kompetanse.figures import metrics
 from kompetanse.storage import store
 from tests.crafted import two_sheets
 

@@ -1,4 +1,4 @@
-"""kompetanse.ages on a tiny fixture whose figures are worked out by hand below."""
+"""kompetanse.figures.ages on a tiny fixture whose figures are worked out by hand below."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from kompetanse import ages, metrics
-from kompetanse.metrics import Scope
-from kompetanse.rules import AGE_BAND_LABELS
+from kompetanse.figures import ages, metrics
+from kompetanse.figures.metrics import Scope
+from kompetanse.figures.rules import AGE_BAND_LABELS
+from kompetanse.figures.suppression import suppress
 from kompetanse.storage import history, store
-from kompetanse.suppression import suppress
 
 D = date(2023, 12, 1)
 COLUMNS = history.KIND_TABLES["personnel"][1]

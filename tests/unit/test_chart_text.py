@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from kompetanse import ages, chart_text
-from kompetanse.rules import AGE_BAND_LABELS
-from kompetanse.suppression import suppress
+from kompetanse import chart_text
+from kompetanse.figures import ages
+from kompetanse.figures.rules import AGE_BAND_LABELS
+from kompetanse.figures.suppression import suppress
 
 K = 5
 

@@ -1,4 +1,4 @@
-"""kompetanse.compare on a tiny fixture: distance from the organisation, ranking, suppression."""
+"""kompetanse.figures.compare on a tiny fixture: distance from the organisation, ranking, suppression."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from kompetanse import compare, formatting
-from kompetanse.metrics import Scope
+from kompetanse import formatting
+from kompetanse.figures import compare
+from kompetanse.figures.metrics import Scope
+from kompetanse.figures.suppression import Suppressed
 from kompetanse.storage import history, store
-from kompetanse.suppression import Suppressed
 
 D = date(2023, 12, 1)
 COLUMNS = history.KIND_TABLES["personnel"][1]

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from kompetanse import competence
-from kompetanse.metrics import Scope
+from kompetanse.figures import competence
+from kompetanse.figures.metrics import Scope
 from kompetanse.storage import history, store
 
 D = date(2023, 12, 1)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from kompetanse import costs, demo
-from kompetanse.metrics import Scope
+from kompetanse.figures.metrics import Scope
 from kompetanse.storage import history, settings, store
 
 D = date(2023, 12, 1)

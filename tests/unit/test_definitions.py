@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from kompetanse import metrics
-from kompetanse.metrics import Scope
+from kompetanse.figures import metrics
+from kompetanse.figures.metrics import Scope
 from tests.fixtures import database, employment
 
 D = date(2023, 12, 1)

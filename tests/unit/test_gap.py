@@ -1,4 +1,4 @@
-"""Does the plan close the gap (kompetanse/gap.py): hand-computed supply and gaps, year by year."""
+"""Does the plan close the gap (kompetanse/figures/gap.py): hand-computed supply and gaps, year by year."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from kompetanse import gap
+from kompetanse.figures import gap
 
 D = date(2023, 12, 1)
 EFFECT_COLUMNS = ["measure_id", "effect_kind", "effect_target", "effect_count", "effect_unit", "effect_from",

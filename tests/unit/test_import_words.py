@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kompetanse import rules
+from kompetanse.figures import rules
 from kompetanse.importer import enum_parser, parse_end_reason
 
 # a-meldingen's aarsakTilSluttdato: Skatteetaten's six codes, as codes and as the Altinn form spells them.

@@ -7,8 +7,8 @@ from datetime import date
 
 import pandas as pd
 
-from kompetanse import metrics, professions, retirement, rules
-from kompetanse.metrics import Scope
+from kompetanse.figures import metrics, professions, retirement, rules
+from kompetanse.figures.metrics import Scope
 from tests.fixtures import database, employment
 
 D = date(2023, 12, 1)

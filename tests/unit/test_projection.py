@@ -7,9 +7,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kompetanse import demo, projection, retirement, rules
-from kompetanse.metrics import Scope
-from kompetanse.projection import Scenario
+from kompetanse import demo
+from kompetanse.figures import projection, retirement, rules
+from kompetanse.figures.metrics import Scope
+from kompetanse.figures.projection import Scenario
 from kompetanse.storage import store
 
 D = date(2023, 12, 1)

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kompetanse import metrics
-from kompetanse.metrics import Scope
+from kompetanse.figures import metrics
+from kompetanse.figures.metrics import Scope
 from kompetanse.storage import store
 from tests.fixtures import employment, load
 

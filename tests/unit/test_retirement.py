@@ -8,8 +8,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kompetanse import demo, metrics, retirement
-from kompetanse.metrics import Scope
+from kompetanse import demo
+from kompetanse.figures import metrics, retirement
+from kompetanse.figures.metrics import Scope
 from kompetanse.storage import history, store
 
 D = date(2023, 12, 1)

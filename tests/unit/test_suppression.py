@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kompetanse.suppression import SuppressionSpec, explain, suppress
+from kompetanse.figures.suppression import SuppressionSpec, explain, suppress
 
 PARTS = ["a", "b", "c"]
 SPEC = SuppressionSpec(size="total", counts=PARTS, rates=["rate"], row_sums=[("total", PARTS)], total_row="sum")

@@ -11,8 +11,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kompetanse import metrics, projection, retirement
-from kompetanse.metrics import Scope
+from kompetanse.figures import metrics, projection, retirement
+from kompetanse.figures.metrics import Scope
 from tests.fixtures import database, employment
 
 AFTER = date(2026, 6, 1)  # limit 72

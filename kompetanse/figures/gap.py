@@ -36,10 +36,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from kompetanse import competence, costs, formatting, plan_versions, projection
-from kompetanse.metrics import Scope
+from kompetanse import costs, formatting, plan_versions
+from kompetanse.figures import competence, projection
+from kompetanse.figures.metrics import Scope
+from kompetanse.figures.suppression import Suppressed, SuppressionSpec, suppress
 from kompetanse.storage import store
-from kompetanse.suppression import Suppressed, SuppressionSpec, suppress
 
 YEARS = 5
 KIND_LABELS: dict[str, str] = {"rekruttering": "Rekruttering", "kompetanse": "Kompetanse"}

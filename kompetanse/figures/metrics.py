@@ -10,9 +10,9 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 
-from kompetanse.rules import AGE_BAND_LABELS
+from kompetanse.figures.rules import AGE_BAND_LABELS
+from kompetanse.figures.suppression import SuppressionSpec, suppress
 from kompetanse.storage import store
-from kompetanse.suppression import SuppressionSpec, suppress
 
 RetirementMode = Literal["expected", "earliest"]
 By = Literal["unit", "profession", "unit,profession"]

@@ -15,11 +15,12 @@ from typing import Literal
 
 import pandas as pd
 
-from kompetanse import formatting, metrics
-from kompetanse.metrics import Scope
-from kompetanse.rules import END_REASONS
+from kompetanse import formatting
+from kompetanse.figures import metrics
+from kompetanse.figures.metrics import Scope
+from kompetanse.figures.rules import END_REASONS
+from kompetanse.figures.suppression import Suppressed, SuppressionSpec, hidden_label, suppress
 from kompetanse.storage import store
-from kompetanse.suppression import Suppressed, SuppressionSpec, hidden_label, suppress
 
 GroupBy = Literal["unit", "profession"]
 

@@ -15,11 +15,12 @@ from typing import Literal
 import pandas as pd
 import plotly.graph_objects as go
 
-from kompetanse import colours, competence, costs, formatting, metrics
-from kompetanse.ages import unit_order
-from kompetanse.metrics import METRICS_SPEC, Scope
+from kompetanse import colours, costs, formatting
+from kompetanse.figures import competence, metrics
+from kompetanse.figures.ages import unit_order
+from kompetanse.figures.metrics import METRICS_SPEC, Scope
+from kompetanse.figures.suppression import Suppressed, SuppressionSpec, hidden_label, suppress
 from kompetanse.storage import store
-from kompetanse.suppression import Suppressed, SuppressionSpec, hidden_label, suppress
 
 Formatter = Callable[[float], str]
 Source = Callable[[store.Db, Scope, int], Suppressed]  # index: unit codes and TOTAL

@@ -14,10 +14,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kompetanse import rules
+from kompetanse.figures import rules
 from kompetanse.storage import store
 
-STYRK_FILE = Path(__file__).resolve().parent.parent / "data" / "styrk08.csv"
+STYRK_FILE = Path(__file__).resolve().parents[2] / "data" / "styrk08.csv"
 
 # 4 digits: a STYRK-08 unit group; 7 digits: a-meldingen's yrkeskode (unit group + 3 digits).
 _OCCUPATION_CODE = re.compile(r"\d{4}(?:\d{3})?")
@@ -45,7 +45,7 @@ def unit_group_name(code: str) -> str | None:
 
 
 # --- Profession groups (DESIGN.md "Profession groups") ---------------------------------------------
-# The mapping itself is the SQL macro profession_group (kompetanse/rules.py) over the editable table
+# The mapping itself is the SQL macro profession_group (kompetanse/figures/rules.py) over the editable table
 # profession_groups; v_employments carries its result, so every query and figure uses the same groups.
 # Here: the editor's validation and saving, and the titles the table does not cover.
 

@@ -16,10 +16,11 @@ from datetime import date
 
 import pandas as pd
 
-from kompetanse import formatting, metrics, plan_versions, projection, rules
-from kompetanse.metrics import Scope
+from kompetanse import formatting, plan_versions
+from kompetanse.figures import metrics, projection, rules
+from kompetanse.figures.metrics import Scope
+from kompetanse.figures.suppression import Suppressed, SuppressionSpec, suppress
 from kompetanse.storage import store
-from kompetanse.suppression import Suppressed, SuppressionSpec, suppress
 
 TOTAL = "I alt"
 GROUP = "Yrkesgruppe"

@@ -20,9 +20,9 @@ from typing import Any
 import pandas as pd
 
 from kompetanse import formatting
-from kompetanse.metrics import Scope
+from kompetanse.figures.metrics import Scope
+from kompetanse.figures.suppression import Suppressed, SuppressionSpec, suppress
 from kompetanse.storage import store
-from kompetanse.suppression import Suppressed, SuppressionSpec, suppress
 
 EXPIRY_WINDOW_DAYS = 90
 EDUCATION_ORDER = ["Ufaglært", "Fagbrev", "Fagskole", "Bachelor", "Master", "Doktorgrad", "Ukjent"]

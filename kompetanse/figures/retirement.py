@@ -17,10 +17,11 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 
-from kompetanse import formatting, metrics
-from kompetanse.metrics import Scope
+from kompetanse import formatting
+from kompetanse.figures import metrics
+from kompetanse.figures.metrics import Scope
+from kompetanse.figures.suppression import Suppressed, SuppressionSpec, hidden_label, suppress
 from kompetanse.storage import store
-from kompetanse.suppression import Suppressed, SuppressionSpec, hidden_label, suppress
 
 YEARS = 10
 LOWEST_AGE = 50

@@ -33,10 +33,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from kompetanse import metrics, rules
-from kompetanse.metrics import Scope
+from kompetanse.figures import metrics, rules
+from kompetanse.figures.metrics import Scope
+from kompetanse.figures.suppression import Suppressed, SuppressionSpec, suppress
 from kompetanse.storage import store
-from kompetanse.suppression import Suppressed, SuppressionSpec, suppress
 
 YEARS = 10
 Method = Literal["age", "exit_rates"]

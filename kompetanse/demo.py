@@ -359,7 +359,7 @@ def remove_demo(con: duckdb.DuckDBPyConnection) -> list[str]:
     held nothing of one's own. Where a kind keeps imports of one's own, the latest becomes active.
     Returns the Norwegian names of the kinds that lost rows.
     """
-    from kompetanse.table_edit import EDIT_FILE_NAME
+    from kompetanse.plan.table_edit import EDIT_FILE_NAME
 
     demo_ids = [row[0] for row in con.execute(
         """select i.import_id from imports i

@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kompetanse import plan_versions, table_edit
+from kompetanse.plan import plan_versions, table_edit
 from kompetanse.storage import history
 
 SEED = 20231201

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kompetanse import costs, funding, goals, placements, plan_versions
 from kompetanse.export.pack import HEADER, Chart, Series, Table, _open, _table
 from kompetanse.figures.metrics import Scope
+from kompetanse.plan import costs, funding, goals, placements, plan_versions
 from kompetanse.storage import store
 
 MAX_CHANGES = 40  # changed measures listed in the workbook (the slide shows fewer)

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kompetanse import costs, formatting
+from kompetanse import formatting
 from kompetanse.figures import metrics
 from kompetanse.figures.metrics import Scope
 from kompetanse.figures.suppression import hidden_label
+from kompetanse.plan import costs
 from kompetanse.storage import store
 
 

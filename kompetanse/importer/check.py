@@ -9,7 +9,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from kompetanse import goals
 from kompetanse.figures.professions import unit_group_name
 from kompetanse.importer import profiles
 from kompetanse.importer.fields import NATIONAL_ID, KindSpec
@@ -32,6 +31,7 @@ from kompetanse.importer.parse import (
 )
 from kompetanse.importer.read import FileProblem, RawTable
 from kompetanse.importer.recognise import Recognition, missing_columns, recognise
+from kompetanse.plan import goals
 
 MIN_AGE, MAX_AGE = 13, 100
 # A fødselsnummer outside its column is refused, never echoed and never stored (issue 12).

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kompetanse import funding, goals, placements
 from kompetanse.figures import rules
+from kompetanse.plan import funding, goals, placements
 from kompetanse.storage import store
 from kompetanse.text import fold
 

@@ -10,9 +10,9 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from kompetanse import placements
 from kompetanse.figures import professions, rules
 from kompetanse.importer.fields import ENUMS, norm_choice
+from kompetanse.plan import placements
 from kompetanse.text import fold
 
 MAX_POSITION = 200.0

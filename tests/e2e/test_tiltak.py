@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kompetanse import __main__ as cli
-from kompetanse import costs, plan_edit
+from kompetanse.plan import costs, plan_edit
 from kompetanse.storage import store, units
 
 from .conftest import RENDER_TIMEOUT_MS, edit_cell, metric, wait_for_app

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from kompetanse import access, audit, costs, demo, export, users
+from kompetanse import access, audit, demo, export, users
 from kompetanse.figures import ages, competence, metrics
 from kompetanse.figures.metrics import Scope
+from kompetanse.plan import costs
 from kompetanse.storage import store, units
 
 AS_OF = datetime(2023, 12, 1).date()

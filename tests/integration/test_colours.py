@@ -9,9 +9,10 @@ import pytest
 from openpyxl import load_workbook
 from pptx import Presentation
 
-from kompetanse import colours, costs, export
+from kompetanse import colours, export
 from kompetanse.figures import ages
 from kompetanse.figures.metrics import Scope
+from kompetanse.plan import costs
 from kompetanse.storage import store, units
 from tests.fixtures import demo_copy
 

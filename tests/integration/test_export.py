@@ -15,10 +15,11 @@ from pptx import Presentation
 from pptx.util import Inches, Pt
 
 from kompetanse import __main__ as cli
-from kompetanse import costs, export
+from kompetanse import export
 from kompetanse.figures import metrics, retirement
 from kompetanse.figures.metrics import BAND_COLUMNS, Scope
 from kompetanse.figures.suppression import explain
+from kompetanse.plan import costs
 from kompetanse.storage import settings, store, units
 from tests.fixtures import demo_copy
 

@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 from pptx import Presentation
 
-from kompetanse import importer, plan_versions
+from kompetanse import importer
 from kompetanse.__main__ import main
+from kompetanse.plan import plan_versions
 from kompetanse.storage import history, store
 from tests.fixtures import demo_copy, employment, load
 

@@ -7,7 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kompetanse import costs, formatting, plan_edit
+from kompetanse import formatting
+from kompetanse.plan import costs, plan_edit
 from kompetanse.storage import history, store
 
 D = date(2023, 12, 1)

@@ -10,8 +10,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kompetanse import costs, demo, funding, goals, importer, placements, plan_edit, plan_versions
+from kompetanse import demo, importer
 from kompetanse.importer import ImportFailed
+from kompetanse.plan import costs, funding, goals, placements, plan_edit, plan_versions
 from kompetanse.storage import history, store
 from tests.integration.test_importer import assert_same, dump, write_csv
 

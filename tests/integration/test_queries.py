@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from kompetanse import demo, goals, plan_versions
+from kompetanse import demo
+from kompetanse.plan import goals, plan_versions
 from kompetanse.storage import store
 
 # A sample value for every named parameter a query may use.

@@ -7,9 +7,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kompetanse import plan_versions
 from kompetanse.figures import backtest, projection, retirement
 from kompetanse.figures.metrics import Scope
+from kompetanse.plan import plan_versions
 from tests.fixtures import database, employment
 
 D = date(2023, 12, 1)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
-from kompetanse import colours, costs
+from kompetanse import colours
+from kompetanse.plan import costs
 
 
 def test_every_chart_colour_stands_out_against_white_by_at_least_3_to_1() -> None:

@@ -7,8 +7,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kompetanse import costs, demo
+from kompetanse import demo
 from kompetanse.figures.metrics import Scope
+from kompetanse.plan import costs
 from kompetanse.storage import history, settings, store
 
 D = date(2023, 12, 1)

@@ -16,13 +16,14 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kompetanse import costs, formatting, funding
-from kompetanse.costs import COST_INPUTS, MAIN_TASK_LABELS
+from kompetanse import formatting
 from kompetanse.figures.rules import CATEGORIES, HORIZONS, MAIN_TASKS
+from kompetanse.plan import costs, funding
+from kompetanse.plan.costs import COST_INPUTS, MAIN_TASK_LABELS
+from kompetanse.plan.table_edit import EDIT_FILE_NAME, SaveResult
+from kompetanse.plan.table_edit import TableEditError as PlanEditError
+from kompetanse.plan.table_edit import blank as _blank
 from kompetanse.storage import history, store
-from kompetanse.table_edit import EDIT_FILE_NAME, SaveResult
-from kompetanse.table_edit import TableEditError as PlanEditError
-from kompetanse.table_edit import blank as _blank
 
 CATEGORY_LABELS: dict[str, str] = {"rekruttering": "Rekruttering", "utvikling": "Utvikling"}
 HORIZON_LABELS: dict[int, str] = {1: "1 år", 5: "5 år"}

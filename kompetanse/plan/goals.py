@@ -17,9 +17,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kompetanse import formatting, table_edit
+from kompetanse import formatting
+from kompetanse.plan import table_edit
+from kompetanse.plan.table_edit import SaveResult, TableEditError, blank, choice, text, whole_number
 from kompetanse.storage import history, store
-from kompetanse.table_edit import SaveResult, TableEditError, blank, choice, text, whole_number
 
 STRATEGY, RESULT = "strategi", "resultat"
 LEVELS: dict[str, str] = {STRATEGY: "Strategimål", RESULT: "Resultatmål"}

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kompetanse import access
+from kompetanse.access import access
 from kompetanse.storage import units
 from ui import auth, data, filters, guard
 
 st.set_page_config(page_title="Kompetanse", page_icon=":material/bar_chart:", layout="wide")
 
-# Every page, by its file's stem; kompetanse.access decides which of them a role's navigation lists.
+# Every page, by its file's stem; kompetanse.access.access decides which of them a role's navigation lists.
 PAGES = {
     "oversikt": st.Page("pages/oversikt.py", title="Oversikt", icon=":material/home:", default=True),
     "alder": st.Page("pages/alder.py", title="Alder", icon=":material/groups:", url_path="alder"),

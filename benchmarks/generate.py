@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kompetanse import users
+from kompetanse.access import users
 from kompetanse.storage import history, store
 
 SEED = 20251201

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from kompetanse import audit, formatting, importer
+from kompetanse import formatting, importer
+from kompetanse.access import audit
 from kompetanse.figures import professions
 from kompetanse.storage import history
 from ui import auth, corrections, data, filters, import_columns

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kompetanse import audit, users
+from kompetanse.access import audit, users
 from ui import data, filters
 
 chosen = filters.current()

@@ -3,7 +3,8 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from kompetanse import audit, chart_text, formatting
+from kompetanse import chart_text, formatting
+from kompetanse.access import audit
 from kompetanse.figures import backtest, professions, projection, retirement
 from kompetanse.figures.suppression import explain, hidden_label
 from kompetanse.storage import settings, store

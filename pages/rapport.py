@@ -5,7 +5,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from kompetanse import access, audit, export, formatting
+from kompetanse import export, formatting
+from kompetanse.access import access, audit
 from kompetanse.figures.suppression import explain
 from kompetanse.storage import settings, units
 from ui import auth, data, filters

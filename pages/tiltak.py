@@ -4,7 +4,8 @@ with the cost model's figures: cost per line, per year over the five-year horizo
 import plotly.graph_objects as go
 import streamlit as st
 
-from kompetanse import audit, chart_text, formatting
+from kompetanse import chart_text, formatting
+from kompetanse.access import audit
 from kompetanse.figures.rules import CATEGORIES, HORIZONS, MAIN_TASKS
 from kompetanse.plan import costs, funding, goals, plan_edit
 from kompetanse.storage import settings, store

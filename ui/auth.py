@@ -6,7 +6,7 @@ app. Where the setting `open_access` says so (the demo), the app runs open and s
 no users and not open: a page that says how to add the first administrator.
 
 A local sign-in survives a reload and a new tab: the browser keeps a cookie with a signed session
-token (kompetanse/sessions.py, stored server-side as a hash, so sign-out and the inactivity timeout
+token (kompetanse/access/sessions.py, stored server-side as a hash, so sign-out and the inactivity timeout
 revoke it). Streamlit reads cookies (st.context.cookies) but cannot set them; the cookie is set and
 deleted with extra-streamlit-components' CookieManager (the component streamlit-authenticator uses).
 No database error reaches the page: sign-in answers with a sentence instead.
@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 import streamlit as st
 
-from kompetanse import access, audit, sessions, users
+from kompetanse.access import access, audit, sessions, users
 from kompetanse.storage import units
 from ui import data, render
 

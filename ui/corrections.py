@@ -7,7 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from kompetanse import access, audit, formatting, importer
+from kompetanse import formatting, importer
+from kompetanse.access import access, audit
 from kompetanse.storage import history
 from ui import auth, data
 

@@ -8,7 +8,8 @@ from datetime import date
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from kompetanse import access, formatting
+from kompetanse import formatting
+from kompetanse.access import access
 from kompetanse.figures import rules
 from kompetanse.figures.metrics import Scope
 from kompetanse.storage import catalog, history, units

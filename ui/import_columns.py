@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kompetanse import access, audit, importer
+from kompetanse import importer
+from kompetanse.access import access, audit
 from kompetanse.importer import mapping
 from kompetanse.importer import preview as previews
 

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import duckdb
 import pandas as pd
 
-from kompetanse import access, formatting
+from kompetanse import formatting
+from kompetanse.access import access
 from kompetanse.figures import ages, backtest, competence, metrics, overview, projection, retirement, turnover
 from kompetanse.figures.metrics import METRICS_SPEC, Scope
 from kompetanse.figures.rules import AGE_BAND_LABELS

@@ -135,7 +135,7 @@ MIGRATIONS.append(
 
 MIGRATIONS.append(
     [
-        # Sign-in (kompetanse/users.py): the local user store, used where no OpenID Connect
+        # Sign-in (kompetanse/access/users.py): the local user store, used where no OpenID Connect
         # provider is configured. No users: the app runs open (the demo).
         """create table users (
             name varchar primary key,
@@ -151,7 +151,7 @@ MIGRATIONS.append(
             name varchar primary key,
             failed_attempts integer not null default 0,
             locked_until timestamp)""",
-        # Who did what, when, in which scope (unit codes, never people): kompetanse/audit.py.
+        # Who did what, when, in which scope (unit codes, never people): kompetanse/access/audit.py.
         """create table audit (
             "at" timestamp not null,
             actor varchar not null,

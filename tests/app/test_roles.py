@@ -11,7 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import tests.conftest  # noqa: F401 - the AppTest navigation workaround
-from kompetanse import access, audit, demo, formatting, users
+from kompetanse import demo, formatting
+from kompetanse.access import access, audit, users
 from kompetanse.figures import metrics
 from kompetanse.figures.metrics import Scope
 from kompetanse.storage import store, units

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import tests.conftest  # noqa: F401 - the AppTest navigation workaround
-from kompetanse import users
+from kompetanse.access import users
 from kompetanse.storage import store
 from tests.app.helpers import app
 from tests.fixtures import demo_copy

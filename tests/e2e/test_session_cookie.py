@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kompetanse import __main__ as cli
-from kompetanse import sessions, users
+from kompetanse.access import sessions, users
 from kompetanse.storage import settings, store
 
 from .conftest import SIGN_IN_TIMEOUT_MS, _require_chromium, figure, metric, settle, start_server, wait_for_app

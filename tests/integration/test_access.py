@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from kompetanse import access, audit, demo, export, users
+from kompetanse import demo, export
+from kompetanse.access import access, audit, users
 from kompetanse.figures import ages, competence, metrics
 from kompetanse.figures.metrics import Scope
 from kompetanse.plan import costs

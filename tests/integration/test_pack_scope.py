@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from pptx import Presentation
 
 from kompetanse import __main__ as cli
-from kompetanse import users
+from kompetanse.access import users
 from kompetanse.storage import store
 from tests.fixtures import demo_copy
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import tests.conftest  # noqa: F401 - the AppTest navigation workaround
-from kompetanse import access, users
 from kompetanse.__main__ import main
+from kompetanse.access import access, users
 from kompetanse.storage import store
 from tests.app.helpers import app, metric_values
 from tests.fixtures import demo_copy

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kompetanse import sessions
+from kompetanse.access import sessions
 from kompetanse.storage import store
 
 AT = datetime(2025, 3, 3, 9, 0)

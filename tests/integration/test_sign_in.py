@@ -11,7 +11,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from kompetanse import __main__ as cli
-from kompetanse import users
+from kompetanse.access import users
 from kompetanse.storage import store
 from tests.fixtures import demo_copy
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import duckdb
 import pandas as pd
 
-from kompetanse import access, users
+from kompetanse.access import access, users
 from kompetanse.storage import store
 
 LOG = logging.getLogger(__name__)

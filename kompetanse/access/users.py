@@ -25,7 +25,7 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from kompetanse import access
+from kompetanse.access import access
 from kompetanse.storage import settings, store, units
 
 LOCK_AFTER_FAILURES = 5

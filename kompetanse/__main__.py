@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kompetanse import demo
 from kompetanse.access import access, audit, users
+from kompetanse.demo import demo
 from kompetanse.figures import metrics, projection, retirement
 from kompetanse.storage import history, settings, store, units
 

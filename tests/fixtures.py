@@ -53,7 +53,7 @@ def demo_copy(path: Path) -> Path:
     import shutil
     import tempfile
 
-    from kompetanse import demo
+    from kompetanse.demo import demo
 
     if not _DEMO_TEMPLATE:
         folder = tempfile.mkdtemp(prefix="kompetanse-demo-")

@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from kompetanse import demo
+from kompetanse.demo import demo
 from kompetanse.storage import store
 
 IDLE_SECONDS = 10.0

@@ -12,7 +12,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from kompetanse import demo
+from kompetanse.demo import demo
 from kompetanse.importer.check import FileResult, convert_file
 from kompetanse.importer.errors import FileSummary, ImportFailed, ImportOutcome, RowError
 from kompetanse.importer.fields import NATIONAL_ID, SPECS

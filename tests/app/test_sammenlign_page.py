@@ -10,7 +10,7 @@ from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 import tests.conftest  # noqa: F401 - the AppTest navigation workaround
-from kompetanse import demo
+from kompetanse.demo import demo
 from kompetanse.storage import settings, store
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

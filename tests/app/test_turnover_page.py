@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 import tests.conftest  # noqa: F401 - the AppTest navigation workaround
-from kompetanse import demo, formatting
+from kompetanse import formatting
+from kompetanse.demo import demo
 from kompetanse.figures import metrics
 from kompetanse.figures.metrics import Scope
 from kompetanse.storage import store

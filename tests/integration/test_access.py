@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from kompetanse import demo, export
+from kompetanse import export
 from kompetanse.access import access, audit, users
+from kompetanse.demo import demo
 from kompetanse.figures import ages, competence, metrics
 from kompetanse.figures.metrics import Scope
 from kompetanse.plan import costs

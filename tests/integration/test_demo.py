@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kompetanse import demo
+from kompetanse.demo import demo
 from kompetanse.figures import metrics
 from kompetanse.figures.metrics import Scope
 from kompetanse.storage import store

@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kompetanse import demo, importer
+from kompetanse import importer
+from kompetanse.demo import demo
 from kompetanse.figures import metrics
 from kompetanse.importer import ImportFailed
 from kompetanse.storage import store

@@ -10,7 +10,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kompetanse import demo, importer
+from kompetanse import importer
+from kompetanse.demo import demo
 from kompetanse.importer import ImportFailed
 from kompetanse.plan import costs, funding, goals, placements, plan_edit, plan_versions
 from kompetanse.storage import history, store

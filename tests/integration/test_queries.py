@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from kompetanse import demo
+from kompetanse.demo import demo
 from kompetanse.plan import goals, plan_versions
 from kompetanse.storage import store
 

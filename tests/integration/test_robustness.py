@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kompetanse import demo, importer
+from kompetanse import importer
+from kompetanse.demo import demo
 from kompetanse.figures import metrics
 from kompetanse.storage import store
 

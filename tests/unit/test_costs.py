@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kompetanse import demo
+from kompetanse.demo import demo
 from kompetanse.figures.metrics import Scope
 from kompetanse.plan import costs
 from kompetanse.storage import history, settings, store

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kompetanse import demo
+from kompetanse.demo import demo
 from kompetanse.figures import projection, retirement, rules
 from kompetanse.figures.metrics import Scope
 from kompetanse.figures.projection import Scenario

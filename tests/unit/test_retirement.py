@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kompetanse import demo
+from kompetanse.demo import demo
 from kompetanse.figures import metrics, retirement
 from kompetanse.figures.metrics import Scope
 from kompetanse.storage import history, store

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from kompetanse import demo_plan
+from kompetanse.demo import demo_plan
 from kompetanse.storage import history, settings, store
 
 SEED = 20231201

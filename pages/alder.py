@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from kompetanse import chart_text
 from kompetanse.figures import ages
 from kompetanse.figures.suppression import explain
+from kompetanse.presentation import chart_text
 from kompetanse.storage import settings
 from ui import charts, data, filters, render
 

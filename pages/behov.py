@@ -3,8 +3,8 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from kompetanse import formatting
 from kompetanse.figures import gap, projection
+from kompetanse.presentation import formatting
 from kompetanse.storage import settings
 from ui import charts, data, filters, render
 

@@ -5,9 +5,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from kompetanse import formatting, importer
+from kompetanse import importer
 from kompetanse.access import audit
 from kompetanse.figures import professions
+from kompetanse.presentation import formatting
 from kompetanse.storage import history
 from ui import auth, corrections, data, filters, import_columns
 

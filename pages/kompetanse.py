@@ -3,9 +3,9 @@ certificates, education levels and further education per unit."""
 
 import streamlit as st
 
-from kompetanse import formatting
 from kompetanse.figures import competence
 from kompetanse.figures.suppression import explain
+from kompetanse.presentation import formatting
 from kompetanse.storage import settings
 from ui import data, filters, render
 

@@ -4,9 +4,9 @@ draws it), the measures linked to them, editing with undo, and the plan's closed
 import plotly.graph_objects as go
 import streamlit as st
 
-from kompetanse import chart_text, formatting
 from kompetanse.access import audit
 from kompetanse.plan import costs, goals, plan_versions, table_edit
+from kompetanse.presentation import chart_text, formatting
 from kompetanse.storage import settings, store
 from ui import auth, charts, data, filters, render
 

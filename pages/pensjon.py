@@ -3,10 +3,10 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from kompetanse import chart_text, formatting
 from kompetanse.access import audit
 from kompetanse.figures import backtest, professions, projection, retirement
 from kompetanse.figures.suppression import explain, hidden_label
+from kompetanse.presentation import chart_text, formatting
 from kompetanse.storage import settings, store
 from ui import auth, charts, data, filters, render
 

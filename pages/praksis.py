@@ -4,8 +4,8 @@ offered and used, the gap, the trend over semesters, and editing with undo."""
 import plotly.graph_objects as go
 import streamlit as st
 
-from kompetanse import chart_text, formatting
 from kompetanse.plan import placements, table_edit
+from kompetanse.presentation import chart_text, formatting
 from kompetanse.storage import store
 from ui import charts, data, filters, render
 

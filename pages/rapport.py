@@ -5,9 +5,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from kompetanse import export, formatting
+from kompetanse import export
 from kompetanse.access import access, audit
 from kompetanse.figures.suppression import explain
+from kompetanse.presentation import formatting
 from kompetanse.storage import settings, units
 from ui import auth, data, filters
 

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from kompetanse import chart_text
 from kompetanse.figures import compare
+from kompetanse.presentation import chart_text
 from kompetanse.storage import settings
 from ui import charts, data, filters, render
 

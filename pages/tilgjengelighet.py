@@ -3,7 +3,7 @@ conformance status, what does not meet the requirements and why, how it was test
 
 import streamlit as st
 
-from kompetanse import accessibility
+from kompetanse.presentation import accessibility
 
 st.title("Tilgjengelighetserklæring")
 st.write(accessibility.INTRO)

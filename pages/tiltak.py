@@ -4,10 +4,10 @@ with the cost model's figures: cost per line, per year over the five-year horizo
 import plotly.graph_objects as go
 import streamlit as st
 
-from kompetanse import chart_text, formatting
 from kompetanse.access import audit
 from kompetanse.figures.rules import CATEGORIES, HORIZONS, MAIN_TASKS
 from kompetanse.plan import costs, funding, goals, plan_edit
+from kompetanse.presentation import chart_text, formatting
 from kompetanse.storage import settings, store
 from ui import auth, charts, data, filters, render
 

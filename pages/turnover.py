@@ -3,9 +3,9 @@
 import plotly.express as px
 import streamlit as st
 
-from kompetanse import chart_text
 from kompetanse.figures import turnover
 from kompetanse.figures.suppression import explain
+from kompetanse.presentation import chart_text
 from kompetanse.storage import settings
 from ui import charts, data, filters, render
 

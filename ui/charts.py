@@ -1,6 +1,6 @@
 """Text alternatives beside the charts (WCAG 2.1, 1.1.1): one call per chart on a page.
 
-The sentence comes from kompetanse.chart_text; the numbers, where no table already stands beside
+The sentence comes from kompetanse.presentation.chart_text; the numbers, where no table already stands beside
 the chart, open in an expander «Vis tallene» with the small-group rules applied as in the chart,
 as a static HTML table (st.table): a screen reader reads it cell by cell, unlike the canvas grid.
 """

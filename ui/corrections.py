@@ -7,8 +7,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from kompetanse import formatting, importer
+from kompetanse import importer
 from kompetanse.access import access, audit
+from kompetanse.presentation import formatting
 from kompetanse.storage import history
 from ui import auth, data
 

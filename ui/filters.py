@@ -8,10 +8,10 @@ from datetime import date
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from kompetanse import formatting
 from kompetanse.access import access
 from kompetanse.figures import rules
 from kompetanse.figures.metrics import Scope
+from kompetanse.presentation import formatting
 from kompetanse.storage import catalog, history, units
 from ui import data
 

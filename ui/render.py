@@ -8,8 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kompetanse import colours, formatting
 from kompetanse.figures.suppression import SECONDARY_LABEL, Suppressed, explain, hidden_label
+from kompetanse.presentation import colours, formatting
 
 Formatter = Callable[[float], str]
 HIDDEN_SORT_VALUE = float("-inf")  # the value behind a "<k" cell in a table (never shown)
@@ -27,7 +27,7 @@ def declare_language() -> None:
 
 
 def chart(fig: go.Figure, *, key: str | None = None) -> None:
-    """A plotly chart with Norwegian separators ("1 234,5") and the app's look (kompetanse.colours)."""
+    """A plotly chart with Norwegian separators ("1 234,5") and the app's look (kompetanse.presentation.colours)."""
     colours.apply(fig)
     fig.update_layout(
         separators=formatting.PLOTLY_SEPARATORS,

@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any, Literal
 import duckdb
 import pandas as pd
 
-from kompetanse import formatting
 from kompetanse.access import access
 from kompetanse.figures import ages, backtest, competence, metrics, overview, projection, retirement, turnover
 from kompetanse.figures.metrics import METRICS_SPEC, Scope
 from kompetanse.figures.rules import AGE_BAND_LABELS
 from kompetanse.figures.suppression import SECONDARY_LABEL, Suppressed, explain, hidden_label, suppress
 from kompetanse.plan import costs
+from kompetanse.presentation import formatting
 from kompetanse.storage import history, settings, store, units
 
 if TYPE_CHECKING:

@@ -18,11 +18,11 @@ from pptx.slide import Slide
 from pptx.text.text import TextFrame
 from pptx.util import Emu, Inches, Pt
 
-from kompetanse import colours, formatting
 from kompetanse.export.pack import RETIRING_COLUMNS, TOTAL, UNIT, Chart, KeyFigure, Kind, Pack, Series
 from kompetanse.export.safe_cells import TextCategoryChartData
 from kompetanse.figures import competence
 from kompetanse.figures.suppression import hidden_label
+from kompetanse.presentation import colours, formatting
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)

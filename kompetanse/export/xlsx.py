@@ -18,10 +18,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kompetanse import colours, formatting
 from kompetanse.export.pack import HEADER, Chart, Kind, Pack, Table
 from kompetanse.export.safe_cells import as_text_cells
 from kompetanse.figures.suppression import hidden_label
+from kompetanse.presentation import colours, formatting
 
 SHEETS = ["Forside", "Ansatte og årsverk", "Aldersfordeling", "Pensjon", "Turnover", "Kompetanse", "Tiltak"]
 

@@ -15,11 +15,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from kompetanse import colours, formatting
 from kompetanse.figures import metrics
 from kompetanse.figures.metrics import BAND_COLUMN_LABELS, BAND_COLUMNS, METRICS_SPEC, Scope
 from kompetanse.figures.rules import AGE_BAND_LABELS
 from kompetanse.figures.suppression import Suppressed, SuppressionSpec, hidden_label, suppress
+from kompetanse.presentation import colours, formatting
 from kompetanse.storage import store, units
 
 Formatter = Callable[[float], str]

@@ -16,11 +16,11 @@ from datetime import date
 
 import pandas as pd
 
-from kompetanse import formatting
 from kompetanse.figures import metrics, projection, rules
 from kompetanse.figures.metrics import Scope
 from kompetanse.figures.suppression import Suppressed, SuppressionSpec, suppress
 from kompetanse.plan import plan_versions
+from kompetanse.presentation import formatting
 from kompetanse.storage import store
 
 TOTAL = "I alt"

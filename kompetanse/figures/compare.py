@@ -15,12 +15,12 @@ from typing import Literal
 import pandas as pd
 import plotly.graph_objects as go
 
-from kompetanse import colours, formatting
 from kompetanse.figures import competence, metrics
 from kompetanse.figures.ages import unit_order
 from kompetanse.figures.metrics import METRICS_SPEC, Scope
 from kompetanse.figures.suppression import Suppressed, SuppressionSpec, hidden_label, suppress
 from kompetanse.plan import costs
+from kompetanse.presentation import colours, formatting
 from kompetanse.storage import store
 
 Formatter = Callable[[float], str]

@@ -19,9 +19,9 @@ from typing import Any
 
 import pandas as pd
 
-from kompetanse import formatting
 from kompetanse.figures.metrics import Scope
 from kompetanse.figures.suppression import Suppressed, SuppressionSpec, suppress
+from kompetanse.presentation import formatting
 from kompetanse.storage import store
 
 EXPIRY_WINDOW_DAYS = 90

@@ -36,11 +36,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from kompetanse import formatting
 from kompetanse.figures import competence, projection
 from kompetanse.figures.metrics import Scope
 from kompetanse.figures.suppression import Suppressed, SuppressionSpec, suppress
 from kompetanse.plan import costs, plan_versions
+from kompetanse.presentation import formatting
 from kompetanse.storage import store
 
 YEARS = 5

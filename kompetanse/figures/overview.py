@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kompetanse import formatting
 from kompetanse.figures import metrics
 from kompetanse.figures.metrics import Scope
 from kompetanse.figures.suppression import hidden_label
 from kompetanse.plan import costs
+from kompetanse.presentation import formatting
 from kompetanse.storage import store
 
 

@@ -17,10 +17,10 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 
-from kompetanse import formatting
 from kompetanse.figures import metrics
 from kompetanse.figures.metrics import Scope
 from kompetanse.figures.suppression import Suppressed, SuppressionSpec, hidden_label, suppress
+from kompetanse.presentation import formatting
 from kompetanse.storage import store
 
 YEARS = 10

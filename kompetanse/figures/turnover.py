@@ -15,11 +15,11 @@ from typing import Literal
 
 import pandas as pd
 
-from kompetanse import formatting
 from kompetanse.figures import metrics
 from kompetanse.figures.metrics import Scope
 from kompetanse.figures.rules import END_REASONS
 from kompetanse.figures.suppression import Suppressed, SuppressionSpec, hidden_label, suppress
+from kompetanse.presentation import formatting
 from kompetanse.storage import store
 
 GroupBy = Literal["unit", "profession"]

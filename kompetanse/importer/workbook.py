@@ -14,9 +14,9 @@ import re
 import zipfile
 from pathlib import Path
 
-from kompetanse import formatting
 from kompetanse.importer.errors import FileProblem
 from kompetanse.importer.sandbox import ReadLimits
+from kompetanse.presentation import formatting
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from kompetanse import formatting
 from kompetanse.figures import metrics
 from kompetanse.figures.metrics import Scope
 from kompetanse.figures.suppression import Suppressed, SuppressionSpec, suppress
+from kompetanse.presentation import formatting
 from kompetanse.storage import settings, store, units
 
 PLAN_YEARS = range(0, 6)  # 0: the one-year plan; 1..5: the years of the five-year horizon

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from kompetanse import formatting
+from kompetanse.presentation import formatting
 from kompetanse.storage import store
 
 SOURCES: dict[str, str] = {

@@ -17,9 +17,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kompetanse import formatting
 from kompetanse.plan import table_edit
 from kompetanse.plan.table_edit import SaveResult, TableEditError, blank, choice, text, whole_number
+from kompetanse.presentation import formatting
 from kompetanse.storage import history, store
 from kompetanse.text import fold
 

@@ -16,13 +16,13 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kompetanse import formatting
 from kompetanse.figures.rules import CATEGORIES, HORIZONS, MAIN_TASKS
 from kompetanse.plan import costs, funding
 from kompetanse.plan.costs import COST_INPUTS, MAIN_TASK_LABELS
 from kompetanse.plan.table_edit import EDIT_FILE_NAME, SaveResult
 from kompetanse.plan.table_edit import TableEditError as PlanEditError
 from kompetanse.plan.table_edit import blank as _blank
+from kompetanse.presentation import formatting
 from kompetanse.storage import history, store
 
 CATEGORY_LABELS: dict[str, str] = {"rekruttering": "Rekruttering", "utvikling": "Utvikling"}

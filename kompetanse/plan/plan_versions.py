@@ -19,11 +19,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kompetanse import formatting
 from kompetanse.figures import metrics, projection
 from kompetanse.figures.metrics import Scope
 from kompetanse.figures.suppression import Suppressed, suppress
 from kompetanse.plan import costs, funding, goals
+from kompetanse.presentation import formatting
 from kompetanse.storage import store
 
 UNKNOWN_USER = "ukjent"

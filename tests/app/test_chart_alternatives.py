@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import tests.conftest  # noqa: F401 - the AppTest navigation workaround
-from kompetanse import chart_text
+from kompetanse.presentation import chart_text
 from tests.app.helpers import APP, plain
 from tests.fixtures import demo_copy
 

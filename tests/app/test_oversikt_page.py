@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from kompetanse import formatting
 from kompetanse.figures import metrics
 from kompetanse.figures.metrics import Scope
+from kompetanse.presentation import formatting
 from kompetanse.storage import store, units
 from tests.app.helpers import app, metric_values
 from tests.fixtures import demo_copy

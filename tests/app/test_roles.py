@@ -11,11 +11,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import tests.conftest  # noqa: F401 - the AppTest navigation workaround
-from kompetanse import formatting
 from kompetanse.access import access, audit, users
 from kompetanse.demo import demo
 from kompetanse.figures import metrics
 from kompetanse.figures.metrics import Scope
+from kompetanse.presentation import formatting
 from kompetanse.storage import store, units
 from tests.app.helpers import app, metric_values, plain
 

@@ -9,8 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import tests.conftest  # noqa: F401 - the AppTest navigation workaround
-from kompetanse import accessibility
 from kompetanse.access import access, users
+from kompetanse.presentation import accessibility
 from kompetanse.storage import store
 from tests.app.helpers import app
 from tests.fixtures import demo_copy

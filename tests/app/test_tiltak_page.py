@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kompetanse import formatting
+from kompetanse.presentation import formatting
 
 TIMEOUT = 60
 # The ALM plan's one-year lines: 450 x 15 x 1 x 40 + 20 000 + 3 600 x 50 + (150 000 + 10 000) + 20 000.

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 import tests.conftest  # noqa: F401 - the AppTest navigation workaround
-from kompetanse import formatting
 from kompetanse.demo import demo
 from kompetanse.figures import metrics
 from kompetanse.figures.metrics import Scope
+from kompetanse.presentation import formatting
 from kompetanse.storage import store
 from tests.app.helpers import app as new_app
 from tests.app.helpers import metric_values as shown_metrics

@@ -22,7 +22,7 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from kompetanse import __main__ as cli
-from kompetanse import accessibility
+from kompetanse.presentation import accessibility
 
 from .conftest import (
     CHROMIUM,

@@ -1,4 +1,4 @@
-"""One look across app, workbook and deck: the same colour for the same thing (kompetanse.colours)."""
+"""One look across app, workbook and deck: the same colour for the same thing (kompetanse.presentation.colours)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import pytest
 from openpyxl import load_workbook
 from pptx import Presentation
 
-from kompetanse import colours, export
+from kompetanse import export
 from kompetanse.figures import ages
 from kompetanse.figures.metrics import Scope
 from kompetanse.plan import costs
+from kompetanse.presentation import colours
 from kompetanse.storage import store, units
 from tests.fixtures import demo_copy
 

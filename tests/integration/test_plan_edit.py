@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kompetanse import formatting
 from kompetanse.plan import costs, plan_edit
+from kompetanse.presentation import formatting
 from kompetanse.storage import history, store
 
 D = date(2023, 12, 1)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from kompetanse import chart_text
 from kompetanse.figures import ages
 from kompetanse.figures.rules import AGE_BAND_LABELS
 from kompetanse.figures.suppression import suppress
+from kompetanse.presentation import chart_text
 
 K = 5
 

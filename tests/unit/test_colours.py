@@ -1,12 +1,12 @@
-"""One look: the colour map every chart takes its colours from (kompetanse.colours)."""
+"""One look: the colour map every chart takes its colours from (kompetanse.presentation.colours)."""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
 import pytest
 
-from kompetanse import colours
 from kompetanse.plan import costs
+from kompetanse.presentation import colours
 
 
 def test_every_chart_colour_stands_out_against_white_by_at_least_3_to_1() -> None:

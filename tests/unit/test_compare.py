@@ -9,10 +9,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from kompetanse import formatting
 from kompetanse.figures import compare
 from kompetanse.figures.metrics import Scope
 from kompetanse.figures.suppression import Suppressed
+from kompetanse.presentation import formatting
 from kompetanse.storage import history, store
 
 D = date(2023, 12, 1)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-PACKAGE_JSON = Path(__file__).resolve().parent.parent / "package.json"
+PACKAGE_JSON = Path(__file__).resolve().parents[2] / "package.json"
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")  # the axe-core rules the browser test runs
 UPDATED = "01.12.2026"
 

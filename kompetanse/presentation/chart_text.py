@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from kompetanse import formatting
 from kompetanse.figures.rules import AGE_BAND_LABELS
 from kompetanse.figures.suppression import Suppressed, hidden_label
+from kompetanse.presentation import formatting
 
 TOTAL = "total"  # ages' total row
 OLDEST_BANDS = ("60-69", "70+")

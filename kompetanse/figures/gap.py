@@ -29,7 +29,7 @@ the planned cost of the measures aimed at a gap / how much of that gap they clos
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -141,12 +141,20 @@ def competence_supply(
     with age, retirement_age and expires_date (competence.holders); `effects`: measure_effects.
     """
     limits = holders["limit_date"] if "limit_date" in holders else pd.Series(None, index=holders.index, dtype=object)
-    staying = holders.assign(
-        retire_year=np.maximum(holders["retirement_age"].to_numpy(dtype=float) + shift - holders["age"], 1),
-        lapse_year=[lapse_year(e, as_of, years) for e in holders["expires_date"]],
-        limit_year=[limit_year(d, as_of, years) for d in limits],
-        key=[_key(c) for c in holders["competence"]],
-    )
+    # A holder is lost in the first year any of the three is reached: retirement, a lapsed holding, the upper limit.
+    leaves = np.minimum.reduce([
+        np.maximum(holders["retirement_age"].to_numpy(dtype=float) + shift - holders["age"].to_numpy(dtype=float), 1),
+        _per_distinct(holders["expires_date"], lambda e: lapse_year(e, as_of, years)),
+        _per_distinct(limits, lambda d: limit_year(d, as_of, years)),
+    ])
+    staying = pd.DataFrame({
+        "unit_code": holders["unit_code"].to_numpy(dtype=object),
+        "key": [_key(c) for c in holders["competence"]],
+        **{k: leaves > k for k in range(1, years + 1)},
+    })
+    grouped = staying.groupby(["unit_code", "key"]).sum()
+    # (unit, key) -> holders left at the end of years 1..Y
+    still_there = dict(zip(grouped.index, grouped.to_numpy().tolist(), strict=True))
     added = _effects_by_year(effects, "kompetanse", as_of, years)
     added_at = {(u, c, k): p for u, c, k, p in added.itertuples(index=False)}
     rows = []
@@ -154,10 +162,9 @@ def competence_supply(
         index=False
     ):
         key = _key(name)
-        mine = staying[(staying["unit_code"] == unit) & (staying["key"] == key)]
+        counts = still_there.get((unit, key))
         for k in range(0, years + 1):
-            stays = (mine["retire_year"] > k) & (mine["lapse_year"] > k) & (mine["limit_year"] > k)
-            without = int(now) if k == 0 else int(stays.sum())
+            without = int(now) if k == 0 else (0 if counts is None else int(counts[k - 1]))
             plus = 0.0 if k == 0 else added_at.get((unit, key, k), 0.0)
             rows.append((unit, name, k, int(minimum), without, plus, without + plus))
     frame = pd.DataFrame(
@@ -166,6 +173,13 @@ def competence_supply(
     frame["gap_without"] = (frame["min_holders"] - frame["holders_without"]).clip(lower=0)
     frame["gap_with"] = (frame["min_holders"] - frame["holders_with"]).clip(lower=0)
     return frame
+
+
+def _per_distinct(values: pd.Series, year_of: Callable[[object], int]) -> np.ndarray:
+    """year_of for every value, computed once per distinct value (many holders share a date or none)."""
+    plain = [None if _blank(value) else value for value in values.to_numpy(dtype=object)]
+    years = {value: year_of(value) for value in set(plain)}
+    return np.array([years[value] for value in plain], dtype=float)
 
 
 # --- Staffing ------------------------------------------------------------------------------------

@@ -25,8 +25,9 @@ if ages.is_small(pyramid):
 
 st.subheader("Alderspyramide")
 st.caption("Personer aktive på datoen, hver person telles én gang. Kvinner til venstre, menn til høyre.")
-render.chart(ages.pyramid_figure(pyramid), key="alder_pyramide")
-charts.alternative(chart_text.pyramid(pyramid), chart_text.pyramid_table(pyramid), chart_text.PYRAMID_FORMATS)
+render.chart(ages.pyramid_figure, pyramid, key="alder_pyramide")
+charts.alternative(data.derived(chart_text.pyramid, pyramid), data.derived(chart_text.pyramid_table, pyramid),
+                   chart_text.PYRAMID_FORMATS)
 unknown = ages.unknown_gender_note(pyramid)
 if unknown:
     st.caption(unknown)
@@ -37,8 +38,8 @@ st.subheader("Aldersfordeling per enhet")
 if bands.empty:
     render.empty("Ingen enheter med ansatte i utvalget.")
 else:
-    render.chart(ages.bands_figure(bands), key="alder_enheter")
-    charts.alternative(chart_text.age_bands(bands.table))  # the table below has the numbers
+    render.chart(ages.bands_figure, bands, key="alder_enheter")
+    charts.alternative(data.derived(chart_text.age_bands, bands.table))  # the table below has the numbers
     st.caption(f"Søyler for skjulte tall er utelatt og merket «<{k}».")
     note = ages.panels_note(bands)
     if note:

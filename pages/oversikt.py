@@ -32,5 +32,5 @@ else:
     if risk.empty:
         st.info(f"Ingen enheter å vise: ingen enhet med minst {k} ansatte har synlig pensjonsrisiko eller turnover.")
     else:
-        risk["Enhet"] = [chosen.unit_names.get(u, u) for u in risk["unit"]]
-        st.dataframe(risk[["Enhet", "Grunn"]], hide_index=True, width="stretch")
+        named = risk.assign(Enhet=[chosen.unit_names.get(u, u) for u in risk["unit"]])  # shared: never changed
+        st.dataframe(named[["Enhet", "Grunn"]], hide_index=True, width="stretch")

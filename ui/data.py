@@ -12,10 +12,11 @@ from __future__ import annotations
 import atexit
 import threading
 import time
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -26,6 +27,9 @@ from kompetanse.storage import store
 
 IDLE_SECONDS = 10.0
 OPEN_WAIT_SECONDS = 30.0
+SHARED_ENTRIES = 1024  # figures and drawings kept for every session (the newest generations' first)
+
+Result = TypeVar("Result")
 
 
 class SharedConnection:
@@ -123,6 +127,45 @@ def connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
+class SharedResults:
+    """Figures computed once and handed to every session: fifty leaders opening the same page cost one build.
+
+    Keyed by the database file, its data generation and what the figure was computed from. One build per key
+    at a time: the others wait for it rather than build the same thing again. The oldest entries go first.
+    """
+
+    def __init__(self, max_entries: int = SHARED_ENTRIES) -> None:
+        self.max_entries = max_entries
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._building: dict[Hashable, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, build: Callable[[], Result]) -> Result:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            with self._lock:
+                if key in self._values:
+                    return self._values[key]
+            value = build()
+            with self._lock:
+                self._values[key] = value
+                self._building.pop(key, None)
+                while len(self._values) > self.max_entries:
+                    self._values.popitem(last=False)
+            return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+_shared_results = SharedResults()
+
+
 class RunSnapshot(store.QueryRunner):
     """One page run's view of the data: every query of the run reads the same generation.
 
@@ -166,6 +209,9 @@ class RunSnapshot(store.QueryRunner):
             return _cached_run(sql, params, self.path, self.generation).copy()
         finally:
             _current.snapshot = None
+
+    def shared(self, key: Hashable, build: Callable[[], Result]) -> Result:
+        return _shared_results.get((self.path, self.generation, key), build)
 
     def execute_uncached(self, sql: str, params: dict[str, Any]) -> pd.DataFrame:
         return self._snapshot().execute(sql, params).df()
@@ -232,10 +278,25 @@ def runner() -> RunSnapshot:
     return snapshot
 
 
+def derived(build: Callable[..., Result], *sources: Any) -> Result:
+    """build(*sources), once for every session, where the sources are what store.shared figures gave this run.
+
+    Those are the same objects in every session while the data stays the same, so a chart or a sentence drawn
+    from them is too. Keyed by the sources' identity (they are kept alive with the entry, so an identity is
+    never reused); never change what it returns."""
+    held = (build, *sources)
+    return runner().shared(("derived", tuple(id(part) for part in held)), lambda: _holding(held, build(*sources)))[1]
+
+
+def _holding(held: tuple[Any, ...], value: Result) -> tuple[tuple[Any, ...], Result]:
+    return held, value
+
+
 def data_changed() -> None:
     """After an import, an activation or an edit: every cached figure is stale, and the rest
     of this run reads the new data."""
     _cached_run.clear()
+    _shared_results.clear()
     snapshot = getattr(_run, "snapshot", None)
     if snapshot is not None:
         snapshot.refresh()

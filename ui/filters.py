@@ -119,9 +119,9 @@ def _employment_type_order(code: str) -> tuple[int, str]:
 def sidebar(viewer: access.Access = access.OPEN) -> Filters:
     """Draw the shared sidebar and return the chosen scope, within the units `viewer` may see."""
     db = data.runner()
-    tree = units.tree(db)
-    unit_labels = units.labels(tree)
-    order = access.visible_order(tree, viewer)
+    tree = units.tree(db)  # shared by every session: what is drawn from it is too (data.derived)
+    unit_labels = data.derived(units.labels, tree)
+    order = data.derived(access.visible_order, tree, viewer)
     visible = access.visible_tree(tree, viewer)
     levels = [lvl for lvl in LEVEL_LABELS if lvl in set(visible["level"])]
     professions = catalog.professions(db)

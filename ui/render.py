@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -10,6 +11,7 @@ import streamlit as st
 
 from kompetanse.figures.suppression import SECONDARY_LABEL, Suppressed, explain, hidden_label
 from kompetanse.presentation import colours, formatting
+from ui import data
 
 Formatter = Callable[[float], str]
 HIDDEN_SORT_VALUE = float("-inf")  # the value behind a "<k" cell in a table (never shown)
@@ -26,15 +28,27 @@ def declare_language() -> None:
     st.html(_DECLARE_LANGUAGE, unsafe_allow_javascript=True)
 
 
-def chart(fig: go.Figure, *, key: str | None = None) -> None:
-    """A plotly chart with Norwegian separators ("1 234,5") and the app's look (kompetanse.presentation.colours)."""
+def chart(figure: go.Figure | Callable[..., go.Figure], *sources: Any, key: str | None = None) -> None:
+    """A plotly chart with Norwegian separators ("1 234,5") and the app's look (kompetanse.presentation.colours).
+
+    `figure` is a figure, or what builds it from `sources`: shared figures (store.shared) as the page got
+    them, so that the chart is built once for every session (data.derived)."""
+    fig = data.derived(_finished, figure, *sources) if callable(figure) else _finish(figure)
+    st.plotly_chart(fig, key=key, config={"displaylogo": False})
+
+
+def _finished(build: Callable[..., go.Figure], *sources: Any) -> go.Figure:
+    return _finish(build(*sources))
+
+
+def _finish(fig: go.Figure) -> go.Figure:
     colours.apply(fig)
     fig.update_layout(
         separators=formatting.PLOTLY_SEPARATORS,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         font={"size": 14},
     )
-    st.plotly_chart(fig, key=key, config={"displaylogo": False})
+    return fig
 
 
 def styled(

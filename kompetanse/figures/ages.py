@@ -93,6 +93,7 @@ def pyramid_counts(db: store.Db, scope: Scope) -> pd.DataFrame:
 _PYRAMID_PARAMS = ("as_of", "units", "professions", "employment_types")
 
 
+@store.shared
 def pyramid(db: store.Db, scope: Scope, k: int) -> Suppressed:
     """The pyramid's counts with small groups hidden."""
     return suppress(pyramid_counts(db, scope), PYRAMID_SPEC, k)
@@ -192,6 +193,7 @@ def _bands_frame(per_unit: pd.DataFrame, names: Mapping[str, str], order: list[s
     return frame.loc[[*rows, TOTAL]]
 
 
+@store.shared
 def bands_table(db: store.Db, scope: Scope, k: int) -> BandsTable:
     """Units x age bands with each unit's persons, and a total row counting each person once.
 
@@ -287,6 +289,7 @@ def bands_figure(bands: BandsTable, columns: int = 3) -> go.Figure:
 # --- Ages per profession -------------------------------------------------------------------------
 
 
+@store.shared
 def profession_table(db: store.Db, scope: Scope, k: int) -> Suppressed:
     """Persons, mean age and share 60+ per profession, and the total; METRICS_SPEC's suppression."""
     figures = metrics.compute(db, scope, by="profession")

@@ -101,6 +101,7 @@ def outcome(db: store.Db, scope: Scope) -> pd.DataFrame:
     })
 
 
+@store.shared
 def compute(db: store.Db, scope: Scope, scenario: projection.Scenario, k: int) -> Backtest:
     """Last year's forecast beside what happened, per profession group and in total, small groups hidden."""
     then_scope = scope.year_before()

@@ -198,6 +198,7 @@ def selected_unit(table: CompareTable, rows: Sequence[int]) -> str | None:
     return str(codes[rows[0]])
 
 
+@store.shared
 def units_table(db: store.Db, scope: Scope, k: int, chosen: Sequence[str]) -> CompareTable:
     """One row per unit with staff on the date (codes as the index), the chosen indicators, and the total.
 
@@ -253,6 +254,7 @@ class IndicatorChart:
     note: str | None  # caption: which units are left out and why
 
 
+@store.shared
 def indicator_chart(db: store.Db, scope: Scope, k: int, label: str) -> IndicatorChart:
     """Bars of one indicator across units (hidden values left out), the reference as a line."""
     item = indicator(label)

@@ -113,6 +113,7 @@ def expiring(db: store.Db, scope: Scope, days: int = EXPIRY_WINDOW_DAYS) -> pd.D
 EDUCATION_TOTAL = "total"
 
 
+@store.shared
 def education_levels(db: store.Db, scope: Scope, k: int) -> Suppressed:
     """Persons per education level per unit (rows: units, then "total"; columns: headcount and the
     levels), through the small-group rule (counts, the row sums and the total row)."""
@@ -132,6 +133,7 @@ def education_levels(db: store.Db, scope: Scope, k: int) -> Suppressed:
     return suppress(table, spec, k)
 
 
+@store.shared
 def further_education(db: store.Db, scope: Scope, k: int) -> Suppressed:
     """Persons per further education (videreutdanning) per unit: rows units, columns headcount and
     each further education, through the small-group rule (a person may hold several, so the

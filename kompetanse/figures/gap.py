@@ -253,6 +253,7 @@ class GapReport:
         return self.competence.empty and self.staffing.empty
 
 
+@store.shared
 def compute(db: store.Db, scope: Scope, scenario: projection.Scenario | None = None, years: int = YEARS) -> GapReport:
     """Supply, gaps and the measures behind them for the scope, year by year over `years`."""
     chosen = scenario or projection.Scenario()
@@ -499,6 +500,7 @@ class FollowUp:
     recruitment: Suppressed  # per profession: Lovet, Begynt siden (persons who started), small groups hidden
 
 
+@store.shared
 def follow_up(db: store.Db, scope: Scope, k: int, unit_names: Mapping[str, str] | None = None) -> FollowUp | None:
     """The last closed plan before the reference date: its effects due by now against holders and starters."""
     closed = [v for v in plan_versions.versions(db) if v.as_of < scope.as_of]

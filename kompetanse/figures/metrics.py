@@ -124,6 +124,7 @@ def fte_labels(db: store.Db) -> dict[str, str]:
     return {"fte": FTE_LABEL}
 
 
+@store.shared_frame
 def compute(con: duckdb.DuckDBPyConnection, scope: Scope, by: By | None = "unit") -> pd.DataFrame:
     """All key figures per group of `by`, and the total as the last row (unrounded)."""
     return metrics_frame(store.run_query(con, "metrics", metrics_params(scope, by)), by)

@@ -41,6 +41,7 @@ _FIGURES: list[tuple[str, str, Callable[[float], str], Callable[[float], str | N
 ]
 
 
+@store.shared
 def key_figures(db: store.Db, scope: Scope, k: int) -> list[KeyFigure]:
     """The scope's totals now and a year earlier, with small groups hidden."""
     now = metrics.suppressed(metrics.compute(db, scope, by=None), k).loc["total"]
@@ -93,6 +94,7 @@ def is_empty(figures: list[KeyFigure]) -> bool:
     return not headcount.hidden and headcount.value == "0"
 
 
+@store.shared
 def units_at_risk(db: store.Db, scope: Scope, k: int, count: int = 5) -> pd.DataFrame:
     """The units with the highest share retiring within 5 years or turnover, each with its reason.
 

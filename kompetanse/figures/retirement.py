@@ -104,6 +104,7 @@ class YearTable:
         return self.persons if measure == "persons" else self.fte
 
 
+@store.shared
 def year_table(db: store.Db, scope: Scope, k: int) -> YearTable:
     """Persons and FTE reaching the retirement age per year and profession, suppressed.
 
@@ -201,6 +202,7 @@ def retiring_shares(db: store.Db, scope: Scope) -> pd.DataFrame:
     return groups[["unit", "profession", "headcount", "retiring_within_5y", "share"]].reset_index(drop=True)
 
 
+@store.shared
 def share_matrix(db: store.Db, scope: Scope, k: int, unit_names: Mapping[str, str] | None = None) -> ShareMatrix:
     """The heat map's cells: the share for groups of at least k persons, "<k" (blank) for smaller groups."""
     groups = retiring_shares(db, scope)
@@ -381,6 +383,7 @@ def past_upper_age_limit(db: store.Db, scope: Scope) -> pd.DataFrame:
     return store.run_query(db, "retirement_past_upper_age_limit", params)
 
 
+@store.shared
 def past_limit_by_unit(db: store.Db, scope: Scope, k: int, unit_names: Mapping[str, str] | None = None) -> Suppressed:
     """Persons active past the upper age limit per unit and in total, with the unit's headcount: 1..k-1
     show "<k" (the headcount too where the unit is smaller than k), with complementary hiding."""

@@ -123,6 +123,7 @@ def _figure(row: pd.Series, key: str, label: str, fmt: Callable[[float], str], h
     return Figure(key, label, fmt(value), help_text)
 
 
+@store.shared
 def key_figures(db: store.Db, scope: Scope, k: int) -> KeyFigures:
     """Both definitions for the whole scope and the counts behind them, small groups hidden."""
     frame = metrics.compute(db, scope, by=None)
@@ -197,6 +198,7 @@ def _months_before(day: date, months: int) -> date:
     return (pd.Timestamp(day) - pd.DateOffset(months=months)).date()
 
 
+@store.shared
 def trend(db: store.Db, scope: Scope, k: int, since: date | None = None) -> Suppressed:
     """The trend with small-group rules applied: a point whose headcount is below k has no rates."""
     return suppress(trend_raw(db, scope, since), TREND_SPEC, k)
@@ -262,6 +264,7 @@ GROUP_FORMATS: dict[str, Callable[[float], str]] = {
 }
 
 
+@store.shared
 def by_group(db: store.Db, scope: Scope, by: GroupBy, k: int, names: Mapping[str, str] | None = None) -> Suppressed:
     """Both definitions and their counts per unit or profession, and the total; Norwegian column names.
 
@@ -318,6 +321,7 @@ def leavers_by_reason_raw(db: store.Db, scope: Scope) -> pd.Series:
     return pd.Series(counts, name=REASON_COLUMN, dtype="int64")
 
 
+@store.shared
 def leavers_by_reason(db: store.Db, scope: Scope, k: int) -> Suppressed:
     """Leavers per reason and the total, counts 1..k-1 shown as "<k" with complementary hiding.
 

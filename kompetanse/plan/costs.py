@@ -77,6 +77,7 @@ def planned_cost(db: store.Db, unit_codes: Sequence[str] | None, year: int = 0) 
 COST_PER_FTE_SPEC = SuppressionSpec(size="headcount", rates=["cost_per_fte"], measures=["fte"])
 
 
+@store.shared
 def cost_per_fte_table(db: store.Db, scope: Scope, k: int | None = None) -> Suppressed:
     """Per unit with measures in the scope: its one-year plan cost against the FTE of the unit and
     everything under it (metrics.compute at the scope's date; profession filters do not apply:

@@ -167,6 +167,7 @@ def list_imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return store.run_query(con, "imports_history")
 
 
+@store.shared
 def data_date(con: duckdb.DuckDBPyConnection) -> date | None:
     """The snapshot date of the active personnel import: the default reference date."""
     frame = store.run_query(con, "data_date")

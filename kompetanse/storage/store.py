@@ -7,14 +7,15 @@ and binds named parameters; nothing here pastes values into SQL.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import duckdb
 import pandas as pd
@@ -631,6 +632,10 @@ def fetch_value(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]
     return row[0] if row else None
 
 
+Result = TypeVar("Result")
+Arguments = ParamSpec("Arguments")
+
+
 class QueryRunner:
     """Runs SQL on a connection; the app swaps in a subclass that caches results."""
 
@@ -639,6 +644,48 @@ class QueryRunner:
 
     def run(self, sql: str, params: dict[str, Any]) -> pd.DataFrame:
         return run_sql(self.con, sql, params)
+
+    def shared(self, key: Hashable, build: Callable[[], Result]) -> Result:
+        """build()'s result; the app's runner keeps it for every session while the data stays the same."""
+        del key
+        return build()
+
+
+def shared(function: Callable[Arguments, Result]) -> Callable[Arguments, Result]:
+    """For a figure computed from the data and hashable arguments only, function(db, *args): the app computes
+    it once per data generation and arguments, and every session gets the same object. So the caller never
+    changes what it returns (the figure functions build new frames from it)."""
+
+    @functools.wraps(function)
+    def once(*args: Arguments.args, **kwargs: Arguments.kwargs) -> Result:
+        db = args[0]
+        if not isinstance(db, QueryRunner):
+            return function(*args, **kwargs)
+        key = (function.__module__, function.__qualname__, _hashable(args[1:]), _hashable(kwargs))
+        return db.shared(key, lambda: function(*args, **kwargs))
+
+    return once
+
+
+def shared_frame(function: Callable[Arguments, pd.DataFrame]) -> Callable[Arguments, pd.DataFrame]:
+    """As `shared`, for a frame that callers may change: each gets its own copy."""
+    once = shared(function)
+
+    @functools.wraps(function)
+    def copied(*args: Arguments.args, **kwargs: Arguments.kwargs) -> pd.DataFrame:
+        return once(*args, **kwargs).copy()
+
+    return copied
+
+
+def _hashable(value: Any) -> Hashable:
+    """A cache key part for an argument: mappings (unit names) and lists by their content."""
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _hashable(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_hashable(v) for v in value]
+        return tuple(sorted(items, key=repr)) if isinstance(value, (set, frozenset)) else tuple(items)
+    return value
 
 
 Db = duckdb.DuckDBPyConnection | QueryRunner

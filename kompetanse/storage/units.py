@@ -11,6 +11,7 @@ from kompetanse.storage import store
 LEVEL_ORDER = ["foretak", "kommune", "klinikk", "sektor", "avdeling", "seksjon", "enhet"]
 
 
+@store.shared
 def tree(db: store.Db) -> pd.DataFrame:
     """unit_code, unit_name, parent_code, level, and depth (0 at the roots).
 
@@ -23,6 +24,7 @@ def tree(db: store.Db) -> pd.DataFrame:
     return frame
 
 
+@store.shared
 def stored_problems(db: store.Db) -> list[str]:
     """What is wrong with the stored unit tree (duplicate codes), in Norwegian; empty when nothing is."""
     frame = store.run_query(db, "units_tree")
@@ -107,8 +109,7 @@ def ordered_for_display(units: pd.DataFrame) -> list[str]:
 
 def labels(units: pd.DataFrame) -> dict[str, str]:
     """Indented names for a select box: "  Medisinsk biokjemi Levanger (MB-L)"."""
-    by_code = units.set_index("unit_code")
     return {
-        code: "\u2003" * int(by_code.at[code, "depth"]) + f"{by_code.at[code, 'unit_name']} ({code})"
-        for code in by_code.index
+        code: "\u2003" * int(depth) + f"{name} ({code})"
+        for code, name, depth in zip(units["unit_code"], units["unit_name"], units["depth"], strict=True)
     }

@@ -76,8 +76,7 @@ education = competence.education_levels(db, scope, k)
 if education.values.empty:
     render.empty()
 else:
-    education.values.index = competence.display_index(education.values, chosen.unit_names)
-    education.hidden.index = education.values.index
+    education = data.derived(competence.with_unit_labels, education, chosen.unit_names)
     formats = {column: formatting.number for column in education.values.columns}
     st.dataframe(render.styled(education, formats, {"headcount": "Ansatte"}), width="stretch")
     st.caption("Antall personer etter registrert utdanningsnivå. " + explain(k))
@@ -87,8 +86,7 @@ further = competence.further_education(db, scope, k)
 if further.values.empty:
     st.info("Ingen registrert videreutdanning i utvalget.")
 else:
-    further.values.index = competence.display_index(further.values, chosen.unit_names)
-    further.hidden.index = further.values.index
+    further = data.derived(competence.with_unit_labels, further, chosen.unit_names)
     formats = {column: formatting.number for column in further.values.columns}
     st.dataframe(render.styled(further, formats, {"headcount": "Ansatte"}), width="stretch")
     st.caption("Antall personer med videreutdanningen (en person kan ha flere). " + explain(k))

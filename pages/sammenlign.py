@@ -25,7 +25,7 @@ else:
     if compared.empty:
         render.empty()
         st.stop()
-    styler = render.styled(compared.table, compared.formats).apply(lambda _: compared.styles(), axis=None)
+    styler = render.styled(compared.table, compared.formats, cell_styles=compared.styles)
     selection = st.dataframe(
         styler, hide_index=True, width="stretch", key="cmp_table",
         column_config={label: st.column_config.Column(help=compare.indicator(label).help) for label in picked},

@@ -1,6 +1,5 @@
 """Turnover: both definitions, the 12-month rolling trend, by unit and profession, leavers by reason."""
 
-import plotly.express as px
 import streamlit as st
 
 from kompetanse.figures import turnover
@@ -44,15 +43,9 @@ trend = turnover.trend(db, chosen.scope, k, since)
 if trend.values.empty:
     render.empty("Historikken er for kort til en 12-måneders utvikling (den trenger minst ett år med data).")
 else:
-    points = turnover.trend_chart_frame(trend)
-    fig = px.line(
-        points, x="Dato", y="Andel", color="Definisjon", custom_data=["Tekst"],
-        labels={"Andel": "Turnover", "Dato": "12 måneder til og med"},
-    )
-    fig.update_traces(hovertemplate="%{customdata[0]}<extra>%{fullData.name}</extra>", connectgaps=False)
-    fig.update_layout(yaxis_tickformat=".0%", legend_title_text="", hovermode="x unified")
-    render.chart(fig, key="turnover_trend")
-    charts.alternative(chart_text.turnover_trend(points), chart_text.trend_table(points, k))
+    points = data.derived(turnover.trend_chart_frame, trend)
+    render.chart(turnover.trend_figure, points, key="turnover_trend")
+    charts.alternative(data.derived(chart_text.turnover_trend, points), data.derived(chart_text.trend_table, points, k))
     st.caption(
         "Hvert punkt gjelder de 12 månedene som slutter på datoen, én gang per måned tilbake i tid. "
         "Turnover = sluttede / gjennomsnittlig antall ansatte; KS-turnover = andel av dem som var ansatt "
@@ -67,19 +60,12 @@ for tab, by in zip(st.tabs(["Per enhet", "Per yrkesgruppe"]), ("unit", "professi
     with tab:
         groups = turnover.by_group(db, chosen.scope, by, k, chosen.unit_names)
         group = turnover.GROUP_LABELS[by]
-        bars = turnover.group_chart_frame(groups, group)
+        bars = data.derived(turnover.group_chart_frame, groups, group)
         if bars.empty:
             render.empty()
             continue
-        fig = px.bar(bars, x=group, y="Andel", color="Definisjon", barmode="group", text="Tekst",
-                     custom_data=["Tekst"])
-        fig.update_traces(
-            textposition="outside", hovertemplate="%{x}: %{customdata[0]}<extra>%{fullData.name}</extra>"
-        )
-        fig.update_layout(yaxis_tickformat=".0%", yaxis_title="", xaxis_title="", legend_title_text="",
-                          yaxis_rangemode="nonnegative")
-        render.chart(fig, key=f"turnover_by_{by}")
-        charts.alternative(chart_text.turnover_groups(bars, group))  # the table below has the numbers
+        render.chart(turnover.group_figure, bars, group, key=f"turnover_by_{by}")
+        charts.alternative(data.derived(chart_text.turnover_groups, bars, group))  # the table below has the numbers
         st.dataframe(
             render.styled(groups, turnover.GROUP_FORMATS), hide_index=True, width="stretch",
             column_config={label: st.column_config.Column(help=text) for label, text in turnover.TABLE_HELP.items()},
@@ -88,16 +74,13 @@ for tab, by in zip(st.tabs(["Per enhet", "Per yrkesgruppe"]), ("unit", "professi
 
 st.subheader("Sluttårsaker siste 12 måneder")
 reasons = turnover.leavers_by_reason(db, chosen.scope, k)
-chart_frame = turnover.reason_chart_frame(reasons)
-fig = px.bar(chart_frame, x="Sluttårsak", y="Antall", text="Tekst", custom_data=["Tekst"])
-fig.update_traces(textposition="outside", hovertemplate="%{x}: %{customdata[0]}<extra></extra>")
-fig.update_layout(yaxis_title="Personer", xaxis_title="", yaxis_rangemode="nonnegative")
+chart_frame = data.derived(turnover.reason_chart_frame, reasons)
 left, right = st.columns([2, 1])
 with left:
-    render.chart(fig, key="turnover_reasons")
-    charts.alternative(chart_text.leaving_reasons(chart_frame))  # the table beside has the numbers
+    render.chart(turnover.reasons_figure, chart_frame, key="turnover_reasons")
+    charts.alternative(data.derived(chart_text.leaving_reasons, chart_frame))  # the table beside has the numbers
 with right:
-    table = turnover.reason_table(reasons)
+    table = data.derived(turnover.reason_table, reasons)
     st.dataframe(render.styled(table, {turnover.REASON_COLUMN: turnover.NUMBER}), hide_index=True, width="stretch")
 render.hidden_note(reasons)
 st.caption(turnover.MOVE_TEXT)

@@ -10,11 +10,16 @@ write, in this process or another), so a change shows without a restart.
 from __future__ import annotations
 
 import atexit
+import hashlib
+import os
+import pickle
 import threading
 import time
+import types
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,7 +32,8 @@ from kompetanse.storage import store
 
 IDLE_SECONDS = 10.0
 OPEN_WAIT_SECONDS = 30.0
-SHARED_ENTRIES = 1024  # figures and drawings kept for every session (the newest generations' first)
+CHECK_SHARED_VARIABLE = "KOMPETANSE_CHECK_SHARED"
+SHARED_ENTRIES = 512  # figures and drawings kept for every session (the newest generations' first)
 
 Result = TypeVar("Result")
 
@@ -132,6 +138,10 @@ class SharedResults:
 
     Keyed by the database file, its data generation and what the figure was computed from. One build per key
     at a time: the others wait for it rather than build the same thing again. The oldest entries go first.
+
+    With KOMPETANSE_CHECK_SHARED=1 (the test suite sets it) each value's fingerprint is taken when it is built
+    and compared at the end of every run that used it: a page that changed a shared figure (and so every
+    other session's) is listed in `changed`, which the tests require to stay empty.
     """
 
     def __init__(self, max_entries: int = SHARED_ENTRIES) -> None:
@@ -139,31 +149,71 @@ class SharedResults:
         self._values: OrderedDict[Hashable, Any] = OrderedDict()
         self._building: dict[Hashable, threading.Lock] = {}
         self._lock = threading.Lock()
+        self._fingerprints: dict[Hashable, bytes | None] = {}
+        self._used = threading.local()
+        self.changed: list[Hashable] = []
+
+    @staticmethod
+    def checking() -> bool:
+        return os.environ.get(CHECK_SHARED_VARIABLE) == "1"
 
     def get(self, key: Hashable, build: Callable[[], Result]) -> Result:
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
-                return self._values[key]
+                return self._touched(key, self._values[key])
             building = self._building.setdefault(key, threading.Lock())
         with building:
             with self._lock:
                 if key in self._values:
-                    return self._values[key]
+                    return self._touched(key, self._values[key])
             value = build()
             with self._lock:
                 self._values[key] = value
+                if self.checking():
+                    self._fingerprints[key] = _fingerprint(value)
                 self._building.pop(key, None)
                 while len(self._values) > self.max_entries:
-                    self._values.popitem(last=False)
-            return value
+                    oldest, _ = self._values.popitem(last=False)
+                    self._fingerprints.pop(oldest, None)
+            return self._touched(key, value)
+
+    def _touched(self, key: Hashable, value: Result) -> Result:
+        if self.checking():
+            self._used.keys = {*getattr(self._used, "keys", set()), key}
+        return value
+
+    def check_unchanged(self) -> None:
+        """List in `changed` what this thread used since the last check and is not as built (check mode only)."""
+        keys, self._used.keys = getattr(self._used, "keys", set()), set()
+        for key in keys:
+            with self._lock:
+                if key not in self._values:
+                    continue
+                value, built = self._values[key], self._fingerprints.get(key)
+            if built is not None and _fingerprint(value) != built:
+                self.changed.append(key)
 
     def clear(self) -> None:
         with self._lock:
             self._values.clear()
+            self._fingerprints.clear()
+
+
+def _fingerprint(value: Any) -> bytes | None:
+    """What a value holds, to see whether it was changed (None: it cannot be pickled, e.g. a translated Styler)."""
+    try:
+        return hashlib.sha256(pickle.dumps(value)).digest()
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
 
 
 _shared_results = SharedResults()
+
+
+def shared_figures_changed() -> list[Hashable]:
+    """The shared figures a run changed after they were computed (check mode; see SharedResults)."""
+    return list(_shared_results.changed)
 
 
 class RunSnapshot(store.QueryRunner):
@@ -263,6 +313,7 @@ def end_run() -> None:
     _run.snapshot = None
     if snapshot is not None:
         snapshot.close()
+    _shared_results.check_unchanged()
 
 
 def run_active() -> bool:
@@ -282,10 +333,22 @@ def derived(build: Callable[..., Result], *sources: Any) -> Result:
     """build(*sources), once for every session, where the sources are what store.shared figures gave this run.
 
     Those are the same objects in every session while the data stays the same, so a chart or a sentence drawn
-    from them is too. Keyed by the sources' identity (they are kept alive with the entry, so an identity is
-    never reused); never change what it returns."""
+    from them is too. Objects are keyed by identity (kept alive with the entry, so an identity is never reused),
+    plain values (text, numbers, and mappings of them, such as a table's formats) by value. Never change what it
+    returns."""
     held = (build, *sources)
-    return runner().shared(("derived", tuple(id(part) for part in held)), lambda: _holding(held, build(*sources)))[1]
+    key = ("derived", tuple(_source_key(part) for part in held))
+    return runner().shared(key, lambda: _holding(held, build(*sources)))[1]
+
+
+def _source_key(source: Any) -> Hashable:
+    if source is None or isinstance(source, (str, int, float, bool, date)):
+        return ("value", source)
+    if isinstance(source, Mapping):
+        return ("mapping", tuple((_source_key(k), _source_key(v)) for k, v in source.items()))
+    if isinstance(source, types.MethodType):  # a bound method is a new object at every access
+        return ("method", id(source.__self__), id(source.__func__))
+    return ("object", id(source))
 
 
 def _holding(held: tuple[Any, ...], value: Result) -> tuple[tuple[Any, ...], Result]:

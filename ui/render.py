@@ -33,12 +33,17 @@ def chart(figure: go.Figure | Callable[..., go.Figure], *sources: Any, key: str 
 
     `figure` is a figure, or what builds it from `sources`: shared figures (store.shared) as the page got
     them, so that the chart is built once for every session (data.derived)."""
-    fig = data.derived(_finished, figure, *sources) if callable(figure) else _finish(figure)
+    fig = data.derived(_finished, figure, *sources) if callable(figure) else data.derived(_finished_copy, figure)
     st.plotly_chart(fig, key=key, config={"displaylogo": False})
 
 
 def _finished(build: Callable[..., go.Figure], *sources: Any) -> go.Figure:
     return _finish(build(*sources))
+
+
+def _finished_copy(fig: go.Figure) -> go.Figure:
+    """A figure the page was given may be shared by every session (part of a store.shared figure): not changed."""
+    return _finish(go.Figure(fig))
 
 
 def _finish(fig: go.Figure) -> go.Figure:
@@ -52,12 +57,38 @@ def _finish(fig: go.Figure) -> go.Figure:
 
 
 def styled(
-    suppressed: Suppressed, formats: Mapping[str, Formatter], labels: Mapping[str, str] | None = None
+    suppressed: Suppressed, formats: Mapping[str, Formatter], labels: Mapping[str, str] | None = None,
+    cell_styles: Callable[[], pd.DataFrame] | None = None,
 ) -> pd.io.formats.style.Styler:
     """A table whose numbers keep sorting as numbers but show Norwegian text, "<k" or ":" where hidden.
 
-    `labels` renames columns for the reader (the browser grid ignores a Styler's relabelled headers).
+    `labels` renames columns for the reader (the browser grid ignores a Styler's relabelled headers);
+    `cell_styles` gives each cell's CSS (a frame like the table's). Built and translated once for every
+    session (data.derived): never change the Styler it returns.
     """
+    return data.derived(_translated, suppressed, formats, labels, cell_styles)
+
+
+def _translated(
+    suppressed: Suppressed, formats: Mapping[str, Formatter], labels: Mapping[str, str] | None,
+    cell_styles: Callable[[], pd.DataFrame] | None,
+) -> pd.io.formats.style.Styler:
+    styler = _styler(suppressed, formats, labels)
+    if cell_styles is not None:
+        styler = styler.apply(lambda _: cell_styles(), axis=None)
+    # Streamlit draws a Styler by computing its styles and translating every cell's display text on each run
+    # (pandas_styler_utils.marshall_styler: _compute, then _translate). A shared Styler does both once, here;
+    # every later run gets that translation, and sessions drawing it at once never recompute it under each other.
+    styler._compute()
+    translation = styler._translate(False, False)
+    styler._compute = lambda: styler  # type: ignore[method-assign]
+    styler._translate = lambda *_args, **_kwargs: translation  # type: ignore[method-assign]
+    return styler
+
+
+def _styler(
+    suppressed: Suppressed, formats: Mapping[str, Formatter], labels: Mapping[str, str] | None
+) -> pd.io.formats.style.Styler:
     if labels:
         suppressed = suppressed.select(rename=labels)
         formats = {labels.get(column, column): fmt for column, fmt in formats.items()}

@@ -238,3 +238,11 @@ def _days(count: int) -> str:
 def display_index(table: pd.DataFrame, unit_names: dict[str, str]) -> list[str]:
     """Row labels for a per-unit table: "Name (code)", and "Totalt" for the total row."""
     return ["Totalt" if code == EDUCATION_TOTAL else _unit_label(str(code), unit_names) for code in table.index]
+
+
+def with_unit_labels(table: Suppressed, unit_names: dict[str, str]) -> Suppressed:
+    """The per-unit table with display_index's row labels (a new table: the figures are shared)."""
+    index = display_index(table.values, unit_names)
+    secondary = None if table.secondary is None else table.secondary.set_axis(index)
+    return Suppressed(values=table.values.set_axis(index), hidden=table.hidden.set_axis(index), k=table.k,
+                      secondary=secondary)

@@ -14,6 +14,8 @@ from datetime import date
 from typing import Literal
 
 import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
 
 from kompetanse.figures import metrics
 from kompetanse.figures.metrics import Scope
@@ -359,3 +361,34 @@ def reason_chart_frame(reasons: Suppressed) -> pd.DataFrame:
         "Antall": [0 if v is None else int(v) for v in values],
         "Tekst": [reasons.label(i, REASON_COLUMN) if v is None else formatting.number(v) for i, v in values.items()],
     })
+
+
+# --- Charts (the page's look is added by ui.render.chart) -------------------------------------------------
+
+
+def trend_figure(points: pd.DataFrame) -> go.Figure:
+    """Both definitions' 12-month rolling turnover over time (trend_chart_frame's points)."""
+    fig = px.line(
+        points, x="Dato", y="Andel", color="Definisjon", custom_data=["Tekst"],
+        labels={"Andel": "Turnover", "Dato": "12 måneder til og med"},
+    )
+    fig.update_traces(hovertemplate="%{customdata[0]}<extra>%{fullData.name}</extra>", connectgaps=False)
+    fig.update_layout(yaxis_tickformat=".0%", legend_title_text="", hovermode="x unified")
+    return fig
+
+
+def group_figure(bars: pd.DataFrame, group: str) -> go.Figure:
+    """Both definitions per unit or profession (group_chart_frame's bars), side by side."""
+    fig = px.bar(bars, x=group, y="Andel", color="Definisjon", barmode="group", text="Tekst", custom_data=["Tekst"])
+    fig.update_traces(textposition="outside", hovertemplate="%{x}: %{customdata[0]}<extra>%{fullData.name}</extra>")
+    fig.update_layout(yaxis_tickformat=".0%", yaxis_title="", xaxis_title="", legend_title_text="",
+                      yaxis_rangemode="nonnegative")
+    return fig
+
+
+def reasons_figure(chart_frame: pd.DataFrame) -> go.Figure:
+    """Leavers per end reason (reason_chart_frame)."""
+    fig = px.bar(chart_frame, x="Sluttårsak", y="Antall", text="Tekst", custom_data=["Tekst"])
+    fig.update_traces(textposition="outside", hovertemplate="%{x}: %{customdata[0]}<extra></extra>")
+    fig.update_layout(yaxis_title="Personer", xaxis_title="", yaxis_rangemode="nonnegative")
+    return fig

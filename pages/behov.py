@@ -34,7 +34,7 @@ if report.empty:
     render.empty("Ingen ansatte eller kompetansekrav i utvalget. Velg en annen enhet eller dato.")
     st.stop()
 
-totals = gap.yearly_totals(report, k)
+totals = data.derived(gap.yearly_totals, report, k)
 labels = [gap.year_label(report, year) for year in totals["year"]]
 
 
@@ -54,7 +54,7 @@ if report.competence.empty:
 else:
     _gap_chart(labels, list(totals["competence_gap_without"]), list(totals["competence_gap_with"]),
                "Manglende innehavere av påkrevd kompetanse", "b_competence_chart")
-    charts.alternative(gap.finding(totals, report.years), gap.totals_table(report, totals))
+    charts.alternative(gap.finding(totals, report.years), data.derived(gap.totals_table, report, totals))
 
 st.subheader("Bemanning per yrkesgruppe")
 if report.staffing.empty:
@@ -65,7 +65,7 @@ else:
                "b_staffing_chart")
     # the numbers of both charts stand under the first; without it, under this one
     charts.alternative(gap.staffing_finding(totals, report.years),
-                       gap.totals_table(report, totals) if report.competence.empty else None)
+                       data.derived(gap.totals_table, report, totals) if report.competence.empty else None)
     st.caption("Gapet er hvor mange som mangler mot målet hvis ingen rekrutteres utenom planens tiltak. "
                "En søyle mangler der summen er skjult for å verne små grupper.")
 
@@ -75,23 +75,16 @@ year = st.select_slider("År for tabellene", options=list(range(1, report.years 
 if not report.competence.empty:
     st.markdown(f"**Kompetansekrav {gap.year_label(report, year).lower()}**")
     remaining = st.toggle("Bare krav som ikke er dekket med tiltakene", key="b_remaining")
-    table = gap.competence_table(report, year, chosen.unit_names, remaining_only=remaining)
-    st.dataframe(
-        table.style.format({
-            gap.ADDED: formatting.number, gap.GAP_WITH: formatting.number,
-            gap.PLANNED_COST: formatting.kroner, gap.COST_PER_CLOSED: formatting.kroner,
-        }, na_rep="–"),
-        hide_index=True, width="stretch",
-    )
+    table = data.derived(gap.competence_table, report, year, chosen.unit_names, remaining)
+    st.dataframe(render.formatted(table, gap.COMPETENCE_FORMATS), hide_index=True, width="stretch")
     st.caption("«Har nå»: gyldige innehavere på referansedatoen. «Tiltak gir»: personer tiltakene kvalifiserer i "
                "enheten innen året. Kostnad per lukket gap = planlagt kostnad for tiltakene / hvor mye av gapet "
                "de lukker. Dekningstallene er arbeidslister for lederen og vises uten skjuling av små tall.")
 
 if not report.staffing.empty:
     st.markdown(f"**Bemanning {gap.year_label(report, year).lower()}**")
-    staffing = gap.staffing_table(report, year, k)
-    formats = {c: formatting.number for c in (gap.HEADCOUNT, gap.GAP_WITHOUT, gap.RECRUITED, gap.GAP_WITH)}
-    st.dataframe(render.styled(staffing, formats), width="stretch")
+    staffing = data.derived(gap.staffing_table, report, year, k)
+    st.dataframe(render.styled(staffing, gap.STAFFING_FORMATS), width="stretch")
     st.caption("Tiltakene som rekrutterer, står i listen «Tiltak med effekt» nedenfor.")
     render.hidden_note(staffing)
 
@@ -100,12 +93,8 @@ if report.measures.empty:
     st.info("Ingen tiltak i utvalget oppgir effekt ennå. Fyll inn «Effekt», «Effekt gjelder», «Antall personer» "
             "og «Effekt fra» under Tiltak og kostnader.")
 else:
-    shown_measures = gap.measures_table(report, chosen.unit_names)
-    st.dataframe(
-        shown_measures.style.format({"Personer": formatting.number, "Planlagt kostnad": formatting.kroner,
-                                     "Kostnad per person": formatting.kroner}, na_rep="–"),
-        hide_index=True, width="stretch",
-    )
+    shown_measures = data.derived(gap.measures_table, report, chosen.unit_names)
+    st.dataframe(render.formatted(shown_measures, gap.MEASURE_FORMATS), hide_index=True, width="stretch")
     st.caption("Planlagt kostnad er tiltakets kostnad over horisonten (femårige tiltak med pris- og lønnsvekst).")
 
 follow_up = gap.follow_up(db, chosen.scope, k, chosen.unit_names)
@@ -116,7 +105,7 @@ if follow_up is not None:
     if follow_up.competence.empty and follow_up.recruitment.values.empty:
         st.info("Planen lovet ingen effekter innen referansedatoen.")
     if not follow_up.competence.empty:
-        st.dataframe(follow_up.competence.style.format({gap.PROMISED: formatting.number}, na_rep="–"),
+        st.dataframe(render.formatted(follow_up.competence, {gap.PROMISED: formatting.number}),
                      hide_index=True, width="stretch")
     if not follow_up.recruitment.values.empty:
         st.dataframe(render.styled(follow_up.recruitment, {gap.PROMISED: formatting.number,

@@ -30,14 +30,7 @@ else:
               help="Krav der færre innehar kompetansen enn kravet (gyldig på referansedatoen).")
     c3.metric("Manglende innehavere", formatting.number(summary["missing"]),
               help="Sum over kravene av krav minus innehavere, der det er færre enn kravet.")
-    labels = competence.coverage_labels(coverage)
-    status = competence.coverage_status(coverage)
-    colours = {competence.STATUS_GAP: "background-color: #f8d7da; color: #842029",
-               competence.STATUS_MET: "background-color: #d1e7dd; color: #0f5132"}
-    labels.index = competence.display_index(labels, chosen.unit_names)
-    status.index = labels.index
-    styler = labels.style.apply(lambda _: status.replace(colours).fillna(""), axis=None).format(na_rep="")
-    st.dataframe(styler, width="stretch")
+    st.dataframe(render.coverage_grid(coverage, chosen.unit_names), width="stretch")
     st.caption(
         "Hver celle: innehavere / krav. Innehavere er ansatte i enheten på referansedatoen med gyldig "
         "kompetanse (en sertifisering som utløper på datoen, er gyldig den dagen). Rødt: kravet er ikke dekket. "
@@ -49,7 +42,7 @@ else:
     if dependencies.empty:
         st.info("Ingen krav der bare én person i enheten har kompetansen.")
     else:
-        st.dataframe(competence.display_dependencies(dependencies, chosen.unit_names), hide_index=True,
+        st.dataframe(data.derived(competence.display_dependencies, dependencies, chosen.unit_names), hide_index=True,
                      width="stretch")
         st.caption("Kompetanse som kreves i enheten og som bare én ansatt har. Personer vises med ansattnummer.")
 
@@ -58,7 +51,8 @@ else:
     if retiring.empty:
         st.info("Ingen innehavere av påkrevd kompetanse når pensjonsalder innen 5 år.")
     else:
-        st.dataframe(competence.display_retiring(retiring, chosen.unit_names), hide_index=True, width="stretch")
+        st.dataframe(data.derived(competence.display_retiring, retiring, chosen.unit_names), hide_index=True,
+                     width="stretch")
         st.caption("Forventet pensjonsalder etter regeltabellen (yrkesgruppe); «Mangler da» er kravet minus "
                    "de som er igjen om ingen nye får kompetansen.")
 
@@ -68,7 +62,8 @@ if expiring.empty:
     st.info(f"Ingen sertifiseringer utløper innen {competence.EXPIRY_WINDOW_DAYS} dager, og ingen er utløpt "
             "det siste året uten fornyelse.")
 else:
-    st.dataframe(competence.display_expiring(expiring, chosen.unit_names), hide_index=True, width="stretch")
+    st.dataframe(data.derived(competence.display_expiring, expiring, chosen.unit_names), hide_index=True,
+                 width="stretch")
     st.caption("Med sertifiseringer som er utløpt det siste året uten fornyelse. Personer vises med ansattnummer.")
 
 st.subheader("Utdanningsnivå per enhet")

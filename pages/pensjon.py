@@ -1,6 +1,5 @@
 """Pensjon og rekruttering: retirements per year, the share retiring within 5 years, the replacement need."""
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from kompetanse.access import audit
@@ -42,19 +41,6 @@ tab_years, tab_map, tab_need, tab_rules = st.tabs(
 )
 
 
-def _bar_chart(rows, totals: dict[str, str], y_title: str, key: str) -> None:  # type: ignore[no-untyped-def]
-    """Bars stacked by profession; each year's total (or "<k") under its label."""
-    fig = go.Figure()
-    for profession in rows["profession"].unique():
-        part = rows[rows["profession"] == profession]
-        fig.add_bar(x=part["year"], y=part["value"], name=profession,
-                    hovertemplate="%{x}: %{y}<extra>" + profession + "</extra>")
-    fig.update_layout(barmode="stack", yaxis_title=y_title, legend_title_text="Yrkesgruppe")
-    fig.update_xaxes(categoryorder="array", categoryarray=list(totals), tickvals=list(totals),
-                     ticktext=[f"{year}<br>I alt: {total}" for year, total in totals.items()])
-    render.chart(fig, key=key)
-
-
 with tab_years:
     table = retirement.year_table(db, scope, k)
     if table.headcount == 0:
@@ -66,14 +52,16 @@ with tab_years:
             horizontal=True, key="p_measure",
         )
         shown = table.of(measure)
-        rows = retirement.chart_rows(shown)
+        rows = data.derived(retirement.chart_rows, shown)
         decimals = 0 if measure == "persons" else 1
-        totals = retirement.total_labels(shown, retirement.YEAR_COLUMNS, decimals)
+        totals = data.derived(retirement.total_labels, shown, retirement.YEAR_COLUMNS, decimals)
         if rows.empty:
             st.info("Ingen i utvalget når pensjonsalderen de neste 10 årene (eller gruppene er for små til å vises).")
         else:
-            _bar_chart(rows, totals, "Personer" if measure == "persons" else "Årsverk", "p_years_chart")
-            charts.alternative(chart_text.retirement_years(rows, totals, measure))  # the table below has the numbers
+            render.chart(retirement.stacked_years_figure, rows, totals,
+                         "Personer" if measure == "persons" else "Årsverk", key="p_years_chart")
+            # the table below has the numbers
+            charts.alternative(data.derived(chart_text.retirement_years, rows, totals, measure))
         if retirement.has_hidden_in_chart(shown):
             st.caption(f"Yrkesgrupper med færre enn {k} i et år er utelatt fra søylen det året; se tabellen.")
         st.dataframe(render.styled(shown, retirement.formats(measure)), width="stretch")
@@ -105,19 +93,9 @@ with tab_map:
     if matrix.empty:
         render.empty()
     else:
-        fig = go.Figure(go.Heatmap(
-            z=matrix.shares.to_numpy(), x=list(matrix.shares.columns), y=list(matrix.shares.index),
-            text=matrix.text.to_numpy(), texttemplate="%{text}", colorscale="Reds", zmin=0, zmax=1,
-            colorbar={"tickformat": ".0%", "title": {"text": "Andel"}}, hoverongaps=False,
-            hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
-        ))
-        fig.update_layout(  # all "<k" labels in one call: one add_annotation each is quadratic
-            annotations=[{"x": profession, "y": unit_label, "text": hidden_label(k), "showarrow": False}
-                         for unit_label, profession in matrix.hidden_cells],
-            height=matrix.chart_height, yaxis={"autorange": "reversed"},
-        )
-        render.chart(fig, key="p_heatmap")
-        charts.alternative(chart_text.share_heatmap(matrix.shares, matrix.text), chart_text.heatmap_table(matrix.text))
+        render.chart(retirement.heatmap_figure, matrix, k, key="p_heatmap")
+        charts.alternative(data.derived(chart_text.share_heatmap, matrix.shares, matrix.text),
+                           data.derived(chart_text.heatmap_table, matrix.text))
         if matrix.note:
             st.caption(matrix.note)
         st.markdown("**Fra risiko til tiltak**")
@@ -152,27 +130,24 @@ with tab_need:
     st.caption(f"Målt turnover utenom pensjon i utvalget: {formatting.percent(measured)}.")
 
     scenario = projection.scenario(method, shift, turnover, growth)
-    population = projection.population(db, scope)
-    if population.empty:
+    projected = projection.need(db, scope, scenario, k)
+    if projected.empty:
         render.empty()
     else:
-        result = projection.project(
-            population, projection.measured_turnover(db, scope), projection.exit_rates(db), scenario
-        )
-        need = projection.need_table(result, k)
-        need_rows = projection.chart_rows(need)
-        need_totals = retirement.total_labels(need, projection.YEAR_COLUMNS)
+        need, need_rows = projected.need, projected.chart_rows
+        need_totals = data.derived(retirement.total_labels, need, projection.YEAR_COLUMNS)
         if need_rows.empty:
             st.info("Ingen yrkesgrupper er store nok til å vises i diagrammet.")
         else:
-            _bar_chart(need_rows, need_totals, "Personer", "p_need_chart")
-            charts.alternative(chart_text.need_years(need_rows, need_totals))  # the table below has the numbers
+            render.chart(retirement.stacked_years_figure, need_rows, need_totals, "Personer", key="p_need_chart")
+            # the table below has the numbers
+            charts.alternative(data.derived(chart_text.need_years, need_rows, need_totals))
         st.markdown("**Behov per yrkesgruppe**")
         st.dataframe(
             render.styled(need, {c: formatting.number for c in need.values.columns}), width="stretch",
         )
         st.markdown("**Behovet fordelt på årsak (hele utvalget)**")
-        parts = projection.components_table(result, k, method)
+        parts = projected.components
         st.dataframe(
             render.styled(parts, {c: formatting.number for c in parts.values.columns}), width="stretch",
         )

@@ -46,8 +46,9 @@ bars = compare.indicator_chart(db, chosen.scope, k, shown)
 if bars.figure is None:
     render.empty(f"Ingen enheter i utvalget har tall for «{shown}» som kan vises (færre enn {k} ansatte).")
 else:
-    render.chart(bars.figure, key="cmp_bars")
-    charts.alternative(chart_text.indicator_bars(bars.figure, shown), chart_text.indicator_table(bars.figure, shown))
+    render.chart(compare.indicator_figure, bars, key="cmp_bars")
+    charts.alternative(data.derived(chart_text.indicator_bars, bars.figure, shown),
+                       data.derived(chart_text.indicator_table, bars.figure, shown))
     st.caption("Stiplet linje: utvalget som helhet (for antall og årsverk: gjennomsnitt per enhet).")
 if bars.note:
     st.caption(bars.note)

@@ -47,14 +47,15 @@ st.subheader("Planen")
 if lines.empty:
     render.empty("Ingen tiltak for enhetene i utvalget. Legg til tiltak i tabellen under «Rediger tiltak».")
 else:
+    tables = costs.plan_tables(db, scope.units, chosen.unit_names)
     tabs = st.tabs([costs.MAIN_TASK_LABELS[task] for task in MAIN_TASKS])
     for tab, task in zip(tabs, MAIN_TASKS, strict=True):
         with tab:
             for horizon in HORIZONS:
                 for category in CATEGORIES:
                     st.markdown(f"**{costs.HORIZON_LABELS[horizon]} – {costs.CATEGORY_LABELS[category]}**")
-                    table = costs.plan_table(lines, task, horizon, category, chosen.unit_names)
-                    if table.empty:
+                    table = tables.get((task, horizon, category))
+                    if table is None or table.empty:
                         st.caption("Ingen tiltak.")
                     else:
                         st.dataframe(table, hide_index=True, width="stretch")
@@ -176,17 +177,12 @@ st.caption(f"{base_year}: ettårsplanen. År 1–5: femårsplanens årlige kostn
 
 st.subheader("Sum per enhet, hovedoppgave og kategori")
 for grouped_by in ("unit", "main_task", "category"):
-    st.dataframe(costs.display_totals(totals, grouped_by, chosen.unit_names), hide_index=True, width="stretch")
+    st.dataframe(data.derived(costs.display_totals, totals, grouped_by, chosen.unit_names), hide_index=True,
+                 width="stretch")
 
 st.subheader("Kostnad per årsverk")
-per_fte = costs.by_unit_name(costs.cost_per_fte_table(db, scope, k), chosen.unit_names)
-st.dataframe(
-    render.styled(per_fte, {"cost_1y": formatting.kroner, "headcount": formatting.number,
-                            "fte": lambda v: formatting.number(v, 1), "cost_per_fte": formatting.kroner},
-                  {"cost_1y": "Ettårsplan", "headcount": "Ansatte", "fte": "Årsverk",
-                   "cost_per_fte": "Kostnad per årsverk"}),
-    width="stretch",
-)
+per_fte = data.derived(costs.by_unit_name, costs.cost_per_fte_table(db, scope, k), chosen.unit_names)
+st.dataframe(render.styled(per_fte, costs.PER_FTE_FORMATS, costs.PER_FTE_LABELS), width="stretch")
 st.caption("Ettårsplanens kostnad for enheten delt på årsverkene i enheten og enhetene under den. "
            "For enheter med færre enn " + f"{k} ansatte vises ikke kostnad per årsverk.")
 render.hidden_note(per_fte)

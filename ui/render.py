@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from kompetanse.figures import competence
 from kompetanse.figures.suppression import SECONDARY_LABEL, Suppressed, explain, hidden_label
 from kompetanse.presentation import colours, formatting
 from ui import data
@@ -31,19 +32,14 @@ def declare_language() -> None:
 def chart(figure: go.Figure | Callable[..., go.Figure], *sources: Any, key: str | None = None) -> None:
     """A plotly chart with Norwegian separators ("1 234,5") and the app's look (kompetanse.presentation.colours).
 
-    `figure` is a figure, or what builds it from `sources`: shared figures (store.shared) as the page got
-    them, so that the chart is built once for every session (data.derived)."""
-    fig = data.derived(_finished, figure, *sources) if callable(figure) else data.derived(_finished_copy, figure)
+    `figure` is a figure the page built (changed here), or what builds it from `sources`: shared figures
+    (store.shared) as the page got them, so that the chart is built once for every session (data.derived)."""
+    fig = data.derived(_finished, figure, *sources) if callable(figure) else _finish(figure)
     st.plotly_chart(fig, key=key, config={"displaylogo": False})
 
 
 def _finished(build: Callable[..., go.Figure], *sources: Any) -> go.Figure:
     return _finish(build(*sources))
-
-
-def _finished_copy(fig: go.Figure) -> go.Figure:
-    """A figure the page was given may be shared by every session (part of a store.shared figure): not changed."""
-    return _finish(go.Figure(fig))
 
 
 def _finish(fig: go.Figure) -> go.Figure:
@@ -76,6 +72,10 @@ def _translated(
     styler = _styler(suppressed, formats, labels)
     if cell_styles is not None:
         styler = styler.apply(lambda _: cell_styles(), axis=None)
+    return _translate_once(styler)
+
+
+def _translate_once(styler: pd.io.formats.style.Styler) -> pd.io.formats.style.Styler:
     # Streamlit draws a Styler by computing its styles and translating every cell's display text on each run
     # (pandas_styler_utils.marshall_styler: _compute, then _translate). A shared Styler does both once, here;
     # every later run gets that translation, and sessions drawing it at once never recompute it under each other.
@@ -114,6 +114,37 @@ def _styler(
             styler = styler.format(lambda _v: SECONDARY_LABEL,
                                    subset=pd.IndexSlice[protecting[protecting].index, [column]])
     return styler
+
+
+def formatted(frame: pd.DataFrame, formats: Mapping[str, Formatter], na_rep: str = "–") -> pd.io.formats.style.Styler:
+    """A table of figures nobody needs hidden (work lists), each column read as `formats` says, blank as `na_rep`.
+
+    Built and translated once for every session, like `styled`: `frame` is a shared figure or drawn from one."""
+    return data.derived(_translated_plain, frame, formats, na_rep)
+
+
+def _translated_plain(frame: pd.DataFrame, formats: Mapping[str, Formatter], na_rep: str) -> pd.io.formats.style.Styler:
+    return _translate_once(frame.style.format(dict(formats), na_rep=na_rep))
+
+
+COVERAGE_COLOURS = {competence.STATUS_GAP: "background-color: #f8d7da; color: #842029",
+                    competence.STATUS_MET: "background-color: #d1e7dd; color: #0f5132"}
+
+
+def coverage_grid(coverage: pd.DataFrame, unit_names: Mapping[str, str]) -> pd.io.formats.style.Styler:
+    """Holders / required per unit and competence, red where a requirement is not met, green where it is.
+
+    Built and translated once for every session (`coverage` is a shared figure)."""
+    return data.derived(_coverage_grid, coverage, unit_names)
+
+
+def _coverage_grid(coverage: pd.DataFrame, unit_names: Mapping[str, str]) -> pd.io.formats.style.Styler:
+    labels = competence.coverage_labels(coverage)
+    status = competence.coverage_status(coverage)
+    index = competence.display_index(labels, dict(unit_names))
+    labels, status = labels.set_axis(index), status.set_axis(index)
+    styler = labels.style.apply(lambda _: status.replace(COVERAGE_COLOURS).fillna(""), axis=None).format(na_rep="")
+    return _translate_once(styler)
 
 
 def hidden_note(suppressed: Suppressed) -> None:

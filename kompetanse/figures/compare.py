@@ -255,6 +255,12 @@ class IndicatorChart:
 
 
 @store.shared
+def indicator_figure(chart: IndicatorChart) -> go.Figure:
+    """The chart's figure, to be given the app's look (its own copy: `chart` is shared by every session)."""
+    return go.Figure(chart.figure)
+
+
+@store.shared
 def indicator_chart(db: store.Db, scope: Scope, k: int, label: str) -> IndicatorChart:
     """Bars of one indicator across units (hidden values left out), the reference as a line."""
     item = indicator(label)

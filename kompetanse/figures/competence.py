@@ -33,6 +33,7 @@ def _filters(scope: Scope) -> dict[str, Any]:
     return {key: params[key] for key in ("as_of", "units", "professions", "employment_types")}
 
 
+@store.shared
 def coverage(db: store.Db, scope: Scope) -> pd.DataFrame:
     """unit_code, competence, min_holders, holders, gap: one row per requirement in the scope."""
     return store.run_query(db, "competence_coverage", _filters(scope))
@@ -80,6 +81,7 @@ def holders(db: store.Db, scope: Scope) -> pd.DataFrame:
     return store.run_query(db, "competence_holders", params)
 
 
+@store.shared
 def single_person_dependencies(db: store.Db, scope: Scope) -> pd.DataFrame:
     """unit_code, competence, min_holders, employee_id, retiring_5y: required competences that exactly
     one person in the unit holds."""
@@ -100,6 +102,7 @@ def retiring_holders(db: store.Db, scope: Scope) -> pd.DataFrame:
     return at_risk[columns].reset_index(drop=True)
 
 
+@store.shared
 def expiring(db: store.Db, scope: Scope, days: int = EXPIRY_WINDOW_DAYS) -> pd.DataFrame:
     """Certificates of persons in the scope expiring within `days` days of the reference date
     (still_valid true; one expiring on the date itself is valid that day), and those expired in
@@ -174,6 +177,7 @@ def coverage_summary(frame: pd.DataFrame) -> dict[str, int]:
     }
 
 
+@store.shared
 def retiring_summary(db: store.Db, scope: Scope) -> pd.DataFrame:
     """Per unit and required competence with holders retiring within 5 years: holders, retiring,
     holders_after, min_holders, gap_after and the retiring holders' employee numbers."""

@@ -52,6 +52,12 @@ UNIT, COMPETENCE, PROFESSION = "Enhet", "Kompetanse", "Yrkesgruppe"
 REQUIRED, HOLDERS_NOW, HEADCOUNT = "Krav", "Har nå", "Ansatte nå"
 GAP_WITHOUT, ADDED, RECRUITED, GAP_WITH = "Gap uten tiltak", "Tiltak gir", "Rekruttert av planen", "Gap med tiltak"
 MEASURES, PLANNED_COST, COST_PER_CLOSED = "Tiltak", "Planlagt kostnad", "Kostnad per lukket gap"
+# How the page's tables read their numbers.
+COMPETENCE_FORMATS = {ADDED: formatting.number, GAP_WITH: formatting.number, PLANNED_COST: formatting.kroner,
+                      COST_PER_CLOSED: formatting.kroner}
+STAFFING_FORMATS = {column: formatting.number for column in (HEADCOUNT, GAP_WITHOUT, RECRUITED, GAP_WITH)}
+MEASURE_FORMATS = {"Personer": formatting.number, "Planlagt kostnad": formatting.kroner,
+                   "Kostnad per person": formatting.kroner}
 
 
 def years_after(day: date, years: int) -> date:
@@ -294,7 +300,7 @@ def _cost_per_closed(cost: float, closed: float) -> float | None:
 
 
 def competence_table(
-    report: GapReport, year: int, unit_names: Mapping[str, str] | None = None, *, remaining_only: bool = False
+    report: GapReport, year: int, unit_names: Mapping[str, str] | None = None, remaining_only: bool = False
 ) -> pd.DataFrame:
     """One row per unit and required competence in `year`: requirement, holders now, gaps, measures and cost.
 

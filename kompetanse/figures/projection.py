@@ -275,6 +275,28 @@ def _rounded(values: pd.DataFrame) -> pd.DataFrame:
     return values.round(0).astype(int)
 
 
+@dataclass(frozen=True)
+class Need:
+    """A scenario's replacement need for a scope, as Pensjon og rekruttering shows it."""
+
+    empty: bool  # nobody in the scope
+    need: Suppressed | None = None  # need_table
+    components: Suppressed | None = None  # components_table
+    chart_rows: pd.DataFrame | None = None  # chart_rows of the need
+
+
+@store.shared
+def need(db: store.Db, scope: Scope, chosen: Scenario, k: int) -> Need:
+    """The scenario projected for today's staff of the scope: the need per profession and year, and its parts."""
+    pop = population(db, scope)
+    if pop.empty:
+        return Need(empty=True)
+    result = project(pop, measured_turnover(db, scope), exit_rates(db), chosen)
+    table = need_table(result, k)
+    return Need(empty=False, need=table, components=components_table(result, k, chosen.method),
+                chart_rows=chart_rows(table))
+
+
 def need_table(projection: pd.DataFrame, k: int) -> Suppressed:
     """Need per profession (rows, and the total) and year; whole persons; 1..k-1 as "<k"."""
     wide = projection.pivot(index="profession", columns="year", values="need")

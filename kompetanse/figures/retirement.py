@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import duckdb
 import pandas as pd
+import plotly.graph_objects as go
 
 from kompetanse.figures import metrics
 from kompetanse.figures.metrics import Scope
@@ -396,3 +397,35 @@ def past_limit_by_unit(db: store.Db, scope: Scope, k: int, unit_names: Mapping[s
     table.index.name = "Enhet"
     spec = SuppressionSpec(size=SIZE_COLUMN, counts=[PAST_LIMIT_COLUMN], total_row=TOTAL)
     return suppress(table, spec, k)
+
+
+# --- Charts (the page's look is added by ui.render.chart) -------------------------------------------------
+
+
+def stacked_years_figure(rows: pd.DataFrame, totals: Mapping[str, str], y_title: str) -> go.Figure:
+    """Bars stacked by profession (chart_rows); each year's total (or "<k") under its label."""
+    fig = go.Figure()
+    for profession in rows["profession"].unique():
+        part = rows[rows["profession"] == profession]
+        fig.add_bar(x=part["year"], y=part["value"], name=profession,
+                    hovertemplate="%{x}: %{y}<extra>" + profession + "</extra>")
+    fig.update_layout(barmode="stack", yaxis_title=y_title, legend_title_text="Yrkesgruppe")
+    fig.update_xaxes(categoryorder="array", categoryarray=list(totals), tickvals=list(totals),
+                     ticktext=[f"{year}<br>I alt: {total}" for year, total in totals.items()])
+    return fig
+
+
+def heatmap_figure(matrix: ShareMatrix, k: int) -> go.Figure:
+    """The share reaching retirement age within 5 years per unit and profession; "<k" where hidden."""
+    fig = go.Figure(go.Heatmap(
+        z=matrix.shares.to_numpy(), x=list(matrix.shares.columns), y=list(matrix.shares.index),
+        text=matrix.text.to_numpy(), texttemplate="%{text}", colorscale="Reds", zmin=0, zmax=1,
+        colorbar={"tickformat": ".0%", "title": {"text": "Andel"}}, hoverongaps=False,
+        hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
+    ))
+    fig.update_layout(  # all "<k" labels in one call: one add_annotation each is quadratic
+        annotations=[{"x": profession, "y": unit_label, "text": hidden_label(k), "showarrow": False}
+                     for unit_label, profession in matrix.hidden_cells],
+        height=matrix.chart_height, yaxis={"autorange": "reversed"},
+    )
+    return fig

@@ -10,7 +10,7 @@ being the cost_growth setting (price and wage growth). The year arithmetic is in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -36,6 +36,7 @@ def _units_param(unit_codes: Sequence[str] | None) -> list[str] | None:
     return list(unit_codes) if unit_codes is not None else None
 
 
+@store.shared_frame
 def lines(db: store.Db, unit_codes: Sequence[str] | None = None) -> pd.DataFrame:
     """The measures of the chosen units (None: all), one row per line with its `cost`."""
     return store.run_query(db, "measures_lines", {"units": _units_param(unit_codes)})
@@ -47,6 +48,7 @@ def by_year(db: store.Db, unit_codes: Sequence[str] | None = None, growth_rate: 
     return store.run_query(db, "measures_by_year", {"units": _units_param(unit_codes), "growth": rate})
 
 
+@store.shared
 def totals(db: store.Db, unit_codes: Sequence[str] | None = None, growth_rate: float | None = None) -> pd.DataFrame:
     """grouped_by (unit | main_task | category | total), group_value, lines, cost_1y, cost_5y.
 
@@ -153,6 +155,17 @@ def plan_table(frame: pd.DataFrame, main_task: str, horizon: int, category: str,
     return table.reset_index(drop=True)
 
 
+@store.shared
+def plan_tables(
+    db: store.Db, unit_codes: Sequence[str] | None, unit_names: Mapping[str, str]
+) -> dict[tuple[str, int, str], pd.DataFrame]:
+    """Every plan_table of the chosen units, by (main task, horizon, category); none where it has no lines."""
+    frame = lines(db, unit_codes)
+    keys = frame[["main_task", "horizon", "category"]].drop_duplicates().itertuples(index=False)
+    return {(task, int(horizon), category): plan_table(frame, task, int(horizon), category, dict(unit_names))
+            for task, horizon, category in keys}
+
+
 def display_totals(frame: pd.DataFrame, grouped_by: str, unit_names: dict[str, str] | None = None) -> pd.DataFrame:
     """One grouping of `totals` with Norwegian labels and kroner."""
     part = totals_for(frame, grouped_by)
@@ -175,6 +188,17 @@ def chart_frame(db: store.Db, unit_codes: Sequence[str] | None, base_year: int) 
         "cost": frame["cost"].to_numpy(),
         "text": [formatting.kroner(c) for c in frame["cost"]],
     })
+
+
+def _one_decimal(value: float) -> str:
+    return formatting.number(value, 1)
+
+
+# The Kostnad per årsverk table: how each column reads, and its header.
+PER_FTE_FORMATS = {"cost_1y": formatting.kroner, "headcount": formatting.number, "fte": _one_decimal,
+                   "cost_per_fte": formatting.kroner}
+PER_FTE_LABELS = {"cost_1y": "Ettårsplan", "headcount": "Ansatte", "fte": "Årsverk",
+                  "cost_per_fte": "Kostnad per årsverk"}
 
 
 def by_unit_name(table: Suppressed, unit_names: dict[str, str]) -> Suppressed:

@@ -70,7 +70,7 @@ editor_key = f"tiltak_editor_{plan_edit.active_import_id(con)}"
 goal_choices = goals.goal_options(goals.lines(db))
 money = {"min_value": 0.0, "step": 1.0, "default": 0.0}
 edited = st.data_editor(
-    plan_edit.editor_frame(lines),
+    plan_edit.editor_table(db, scope.units),
     key=editor_key,
     num_rows="dynamic",
     hide_index=True,

@@ -10,6 +10,7 @@ forecasts and differences of a hidden count are hidden with it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -149,6 +150,7 @@ def hide_small(table: pd.DataFrame, k: int) -> Suppressed:
     return Suppressed(values=table.astype(object).where(~hidden, None), hidden=hidden, k=k)
 
 
+@functools.cache  # one mapping per measure: the tables drawn with it are shared (ui.render.styled)
 def formats() -> dict[str, Callable[[float], str]]:
     """Forecasts and differences to one decimal (expected values), outcomes whole."""
     out: dict[str, Callable[[float], str]] = {SIZE_COLUMN: formatting.number}

@@ -7,6 +7,7 @@ as queries/metrics.sql); this module names the figures, hides small groups and v
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -133,6 +134,7 @@ def year_table(db: store.Db, scope: Scope, k: int) -> YearTable:
     return YearTable(persons=shown_persons, fte=shown_fte, headcount=int(persons.at[TOTAL, SIZE_COLUMN]))
 
 
+@functools.cache  # one mapping per measure: the tables drawn with it are shared (ui.render.styled)
 def formats(measure: Measure) -> dict[str, Callable[[float], str]]:
     """How the year table's columns are written: whole persons, FTE with one decimal."""
     decimals = 0 if measure == "persons" else 1

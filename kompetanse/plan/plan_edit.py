@@ -270,6 +270,12 @@ EDITOR_COLUMNS = [
 ]
 
 
+@store.shared
+def editor_table(db: store.Db, unit_codes: tuple[str, ...] | None) -> pd.DataFrame:
+    """editor_frame of the chosen units' measures (shared by every session: the editor gets it unchanged)."""
+    return editor_frame(costs.lines(db, unit_codes))
+
+
 def editor_frame(lines: pd.DataFrame) -> pd.DataFrame:
     """The measures as the editor shows them: the stored columns and the computed cost as text."""
     frame = lines.reindex(columns=EDITOR_COLUMNS).reset_index(drop=True)

@@ -33,7 +33,7 @@ from kompetanse.storage import store
 IDLE_SECONDS = 10.0
 OPEN_WAIT_SECONDS = 30.0
 CHECK_SHARED_VARIABLE = "KOMPETANSE_CHECK_SHARED"
-SHARED_ENTRIES = 512  # figures and drawings kept for every session (the newest generations' first)
+SHARED_ENTRIES = 256  # figures and drawings kept for every session (the newest generations' first)
 
 Result = TypeVar("Result")
 

@@ -9,7 +9,8 @@ For each database it writes, under DIR/<database name>/:
 - cli-*.json (with --cli): `python -m kompetanse metrics --json` exactly as printed, for several dates and --by.
 
 Run it once with the old query and once with the new one, then `diff -r OLD NEW`: no output means identical.
-The databases are copied first, so the command line's open (which re-installs macros) never touches them.
+The databases are copied first and the copy opened for writing once (an older schema is migrated, as the app
+does on open), so the originals are never touched.
 """
 
 from __future__ import annotations
@@ -121,6 +122,7 @@ def main() -> int:
         for db in args.db:
             copy = Path(temp) / db.name
             shutil.copyfile(db, copy)
+            store.connect(copy).close()  # an older file is migrated on open, as the app does
             target = args.out / db.stem
             target.mkdir(parents=True, exist_ok=True)
             count = write_compute(copy, target)

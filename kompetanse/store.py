@@ -28,6 +28,15 @@ DEFAULT_DB = PROJECT_ROOT / "data" / "kompetanse.duckdb"
 
 IMPORT_KINDS = ("personnel", "competences", "units", "requirements", "measures", "placements", "goals")
 
+# Columns stored beside an import's rows but derived from them by a rule (a macro): history.record_import writes
+# them with the rows. employments.profession_group is the profession_group macro's answer (DESIGN.md "Profession
+# groups"); when the group table changes, PROFESSION_GROUP_REDERIVE brings every stored employment up to date.
+DERIVED_COLUMNS: dict[str, dict[str, str]] = {
+    # Cast as the insert casts them: an all-blank code column arrives from pandas as numbers.
+    "employments": {"profession_group": "profession_group(profession::varchar, profession_code::varchar)"},
+}
+PROFESSION_GROUP_REDERIVE = "update employments set profession_group = profession_group(profession, profession_code)"
+
 # Each migration moves the schema one version up. Never edit a released migration:
 # add a new one, so that an existing file is carried forward without losing data.
 MIGRATIONS: list[list[str]] = [
@@ -343,6 +352,21 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    [
+        # Scale (issue 13): the profession group is stored with each employment instead of derived in the view on
+        # every read (the macro's two lookups cost most of a full read at 1 000 000 rows). The profession_group
+        # macro stays the one rule: the column is written with it at import (DERIVED_COLUMNS) and re-derived for
+        # every import whenever the profession group table changes (replace_rule_rows).
+        "alter table employments add column profession_group varchar",
+        PROFESSION_GROUP_REDERIVE,
+        """create or replace view v_employments as
+            select e.* exclude (import_id)
+            from employments e
+            join imports i on i.import_id = e.import_id and i.active and i.kind = 'personnel'""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -569,6 +593,8 @@ def replace_rule_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence
     """Replace an editable rule table's rows (call inside a transaction)."""
     con.execute(RULE_TABLE_DELETES[table])
     con.executemany(RULE_TABLES[table], list(rows))
+    if table == "profession_groups":
+        con.execute(PROFESSION_GROUP_REDERIVE)
 
 
 def save_rule_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple]) -> None:

@@ -9,6 +9,13 @@
 with default_rule as (
     select earliest_age, expected_age from retirement_rules where profession = '*'
 ),
+-- The rule row of each profession group in the data, matched without regard to case once per group rather
+-- than once per employment.
+group_rules as (
+    select g.profession_group, r.earliest_age, r.expected_age
+    from (select distinct profession_group from v_employments) g
+    join retirement_rules r on lower(r.profession) = lower(g.profession_group)
+),
 staff as (
     select
         e.*,
@@ -18,7 +25,7 @@ staff as (
         l.limit_date
     from v_employments e
     cross join default_rule dr
-    left join retirement_rules r on lower(r.profession) = lower(e.profession_group)
+    left join group_rules r on r.profession_group = e.profession_group
     left join upper_age_limit_dates($as_of::date) l on l.birth_date = e.birth_date
     -- Only employments that can count: begun by d and not ended before d - 1 year (the rest are
     -- neither active at d or a year before nor ended inside the window).

@@ -593,8 +593,14 @@ def replace_rule_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence
     """Replace an editable rule table's rows (call inside a transaction)."""
     con.execute(RULE_TABLE_DELETES[table])
     con.executemany(RULE_TABLES[table], list(rows))
-    if table == "profession_groups":
+    if table == "profession_groups" and _has_stored_profession_group(con):
         con.execute(PROFESSION_GROUP_REDERIVE)
+
+
+def _has_stored_profession_group(con: duckdb.DuckDBPyConnection) -> bool:
+    # False only for a schema from before the column (a test that stops short of the newest migration).
+    return bool(fetch_value(con, "select count(*) from duckdb_columns() where table_name = 'employments' "
+                                 "and column_name = 'profession_group' and database_name = current_database()"))
 
 
 def save_rule_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple]) -> None:

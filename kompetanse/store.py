@@ -31,9 +31,14 @@ IMPORT_KINDS = ("personnel", "competences", "units", "requirements", "measures",
 # Columns stored beside an import's rows but derived from them by a rule (a macro): history.record_import writes
 # them with the rows. employments.profession_group is the profession_group macro's answer (DESIGN.md "Profession
 # groups"); when the group table changes, PROFESSION_GROUP_REDERIVE brings every stored employment up to date.
+# employments.only_employment: the person has no other row in the import, so a figure needs no dedup for
+# them (queries/metrics.sql groups only the others); it never changes, as an import's rows never do.
 DERIVED_COLUMNS: dict[str, dict[str, str]] = {
-    # Cast as the insert casts them: an all-blank code column arrives from pandas as numbers.
-    "employments": {"profession_group": "profession_group(profession::varchar, profession_code::varchar)"},
+    "employments": {
+        # Cast as the insert casts them: an all-blank code column arrives from pandas as numbers.
+        "profession_group": "profession_group(profession::varchar, profession_code::varchar)",
+        "only_employment": "count(*) over (partition by employee_id::varchar) = 1",
+    },
 }
 PROFESSION_GROUP_REDERIVE = "update employments set profession_group = profession_group(profession, profession_code)"
 
@@ -357,9 +362,14 @@ MIGRATIONS.append(
         # Scale (issue 13): the profession group is stored with each employment instead of derived in the view on
         # every read (the macro's two lookups cost most of a full read at 1 000 000 rows). The profession_group
         # macro stays the one rule: the column is written with it at import (DERIVED_COLUMNS) and re-derived for
-        # every import whenever the profession group table changes (replace_rule_rows).
+        # every import whenever the profession group table changes (replace_rule_rows). only_employment marks
+        # the rows whose person has no other row in the import (most of them): they need no person grouping.
         "alter table employments add column profession_group varchar",
         PROFESSION_GROUP_REDERIVE,
+        "alter table employments add column only_employment boolean",
+        """update employments set only_employment = c.n = 1
+            from (select import_id, employee_id, count(*) as n from employments group by all) c
+            where c.import_id = employments.import_id and c.employee_id = employments.employee_id""",
         """create or replace view v_employments as
             select e.* exclude (import_id)
             from employments e

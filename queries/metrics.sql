@@ -4,8 +4,8 @@
 -- profession groups (v_employments.profession_group); retirement is capped by the upper age limit.
 -- Written for 1 000 000 employments (README "Performance"): $as_of is used directly (not through a
 -- one-row CTE) so the date filter reaches the table scan; FTE is summed straight from the employments
--- (it needs no person dedup); each person is grouped once per scope with three small aggregates, and the
--- total's persons are grouped from those rows (two plain groupings: grouping sets cost twice as much).
+-- (it needs no person dedup); persons with one employment need no grouping at all, the others are grouped
+-- once per scope with three small aggregates and their total from those rows (grouping sets cost twice as much).
 with default_rule as (
     select earliest_age, expected_age from retirement_rules where profession = '*'
 ),
@@ -36,6 +36,7 @@ staff as (
 emp as (
     select
         e.employee_id,
+        coalesce(e.only_employment, false) as only_employment,
         case when $by_unit then e.unit_code end as g_unit,
         case when $by_profession then e.profession_group end as g_profession,
         -- A person's age is that of the earliest birth date given (the highest age): age falls as the date rises.
@@ -81,15 +82,25 @@ fte as (
     from emp
     group by grouping sets ((g_unit, g_profession), ())
 ),
+-- A person's facts in each scope and in the total. Most persons have one employment in the import
+-- (only_employment): that row is their row in its scope and in the total, with no grouping. The others are
+-- grouped per scope, and their total from those rows.
 unit_person as (
     select g_unit, g_profession, employee_id, max(age) as age, bit_or(facts) as facts, max(last_end) as last_end
     from emp
+    where not only_employment
     group by g_unit, g_profession, employee_id
 ),
 person_facts as (
     select false as is_total, g_unit, g_profession, age, facts, last_end from unit_person
     union all
     select true, null, null, max(age), bit_or(facts), max(last_end) from unit_person group by employee_id
+    union all
+    select k.is_total, case when not k.is_total then g_unit end, case when not k.is_total then g_profession end,
+        age, facts, last_end
+    from emp
+    cross join (values (false), (true)) k(is_total)
+    where only_employment
 ),
 person_scope as (
     select

@@ -88,7 +88,7 @@ def record_import(
         import_id = store.next_id(con, "imports", "import_id")
         if also is not None:
             also(con)
-        data = frame.reindex(columns=columns)
+        data = store.with_frame_derived(table, frame.reindex(columns=columns))
         con.register("incoming_rows", data)
         try:
             derived = store.DERIVED_COLUMNS.get(table, {})  # e.g. the profession group, written by its macro

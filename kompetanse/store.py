@@ -37,9 +37,19 @@ DERIVED_COLUMNS: dict[str, dict[str, str]] = {
     "employments": {
         # Cast as the insert casts them: an all-blank code column arrives from pandas as numbers.
         "profession_group": "profession_group(profession::varchar, profession_code::varchar)",
-        "only_employment": "count(*) over (partition by employee_id::varchar) = 1",
+        "only_employment": "only_employment",  # from with_frame_derived
     },
 }
+
+
+def with_frame_derived(table: str, data: pd.DataFrame) -> pd.DataFrame:
+    """The import's rows with the columns derived from all of them (in pandas: a window or an update in the
+    database costs 0.5 s at 1 000 000 rows, this 0.1 s). The ids compare as the database will store them."""
+    if table != "employments":
+        return data
+    return data.assign(only_employment=~data["employee_id"].astype(str).duplicated(keep=False))
+
+
 PROFESSION_GROUP_REDERIVE = "update employments set profession_group = profession_group(profession, profession_code)"
 
 # Each migration moves the schema one version up. Never edit a released migration:

@@ -33,7 +33,8 @@ staff as (
       and in_scope(e.unit_code, e.profession_group, e.employment_type, $units::varchar[],
           $professions::varchar[], $employment_types::varchar[])
 ),
-emp as (
+-- Kept (materialized): three steps read it, and keeping these few columns costs less than keeping staff's.
+emp as materialized (
     select
         e.employee_id,
         coalesce(e.only_employment, false) as only_employment,

@@ -71,7 +71,8 @@ def metrics_by_unit(employments: pd.DataFrame, as_of: date) -> pd.DataFrame:
         "birth_date": frame["birth_date"],
         "active_d": active_d,
         "active_d0": _active(frame, d0),
-        "ended_in_window": (frame["end_date"] > d0) & (frame["end_date"] <= d),
+        # DESIGN.md "Turnover": the leaver window is [d - 1 year, d) (a last working day on d is still active).
+        "ended_in_window": (frame["end_date"] >= d0) & (frame["end_date"] < d),
         "fte": frame["position_pct"].where(active_d, 0.0) / 100,
     })
     person_aggs = {"birth_date": "min", "active_d": "any", "active_d0": "any", "ended_in_window": "any", "fte": "sum"}

@@ -81,10 +81,10 @@ def metrics_frame(rows: pd.DataFrame, by: By | None) -> pd.DataFrame:
     """Name the query's columns; the total is the row labelled "total"."""
     frame = rows.rename(columns={"g_unit": "unit", "g_profession": "profession"})
     keys = by_columns(by)
-    frame.index = [
-        "total" if is_total else "|".join(str(row[k]) for k in keys)
-        for is_total, (_, row) in zip(frame["is_total"], frame.iterrows(), strict=True)
-    ]
+    # Column-wise, not row by row: at 500 units iterrows cost more than a tenth of the query.
+    parts = [[str(value) for value in frame[k].tolist()] for k in keys]
+    joined = ["|".join(values) for values in zip(*parts, strict=True)] if parts else [""] * len(frame)
+    frame.index = ["total" if is_total else label for is_total, label in zip(frame["is_total"], joined, strict=True)]
     if not frame["is_total"].any():  # an empty scope still has a total: zero people
         empty_total = {c: 0 for c in frame.columns if c not in RATE_COLUMNS}
         empty_total.update({"is_total": True, "unit": None, "profession": None})

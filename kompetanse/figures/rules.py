@@ -150,7 +150,7 @@ UPPER_AGE_LIMIT_MACROS: list[str] = [
                 coalesce(lead(valid_from) over (order by valid_from), date '9999-12-31') as valid_to
             from upper_age_limits
         ),
-        births as (select distinct birth_date from employments),
+        births as (select distinct birth_date from v_employments),  -- the active data only, not every import kept
         reached as (
             select b.birth_date, p.valid_to,
                 greatest(date_reaching_age(b.birth_date, p.upper_age), p.valid_from, d::date) as reached_on

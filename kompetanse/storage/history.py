@@ -88,13 +88,15 @@ def record_import(
         import_id = store.next_id(con, "imports", "import_id")
         if also is not None:
             also(con)
-        data = frame.reindex(columns=columns)
+        data = store.with_frame_derived(table, frame.reindex(columns=columns))
         con.register("incoming_rows", data)
         try:
-            column_list = ", ".join(columns)
+            derived = store.DERIVED_COLUMNS.get(table, {})  # e.g. the profession group, written by its macro
+            names = ", ".join([*columns, *derived])
+            values = ", ".join([*columns, *derived.values()])
             con.execute(
-                f"insert into {table} (import_id, {column_list}) "  # table and column names from KIND_TABLES
-                f"select $import_id, {column_list} from incoming_rows",
+                f"insert into {table} (import_id, {names}) "  # names and macros from KIND_TABLES, DERIVED_COLUMNS
+                f"select $import_id, {values} from incoming_rows",
                 {"import_id": import_id},
             )
         finally:

@@ -33,6 +33,7 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     con.execute("update units set unit_name = $v where unit_code = 'BB-N'", {"v": DDE})
     con.execute("update employments set profession = $v where profession = 'bioingeniør'", {"v": DDE})
     con.execute("update employments set profession = $v where profession = 'lege'", {"v": PLUS})
+    con.execute(store.PROFESSION_GROUP_REDERIVE)  # the stored profession group follows, as an import writes it
     con.execute("update measures set measure = $v, responsible = $r, comment = $c, need = $n",
                 {"v": HYPERLINK, "r": DDE, "c": AT, "n": MINUS})
     con.execute("update goals set title = $v, responsible = $r, comment = $c", {"v": DDE, "r": HYPERLINK, "c": PLUS})

@@ -123,7 +123,7 @@ def national_id_cells(column: pd.Series, as_of: date | None = None) -> np.ndarra
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     found = np.zeros(len(uniques) + 1, dtype=bool)
     values = np.asarray(uniques, dtype=object)
-    for i in np.flatnonzero(_may_be_number(values)):
+    for i in np.flatnonzero(_may_be_number(values, all_text=isinstance(column.dtype, pd.StringDtype))):
         found[i] = is_national_id(values[i], as_of)
     return found[codes]
 
@@ -131,12 +131,15 @@ def national_id_cells(column: pd.Series, as_of: date | None = None) -> np.ndarra
 def number_like_cells(column: pd.Series) -> np.ndarray:
     """Which cells hold 10 or 11 digits, a fødselsnummer or not (an error never echoes such a value)."""
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    return np.append(_may_be_number(np.asarray(uniques, dtype=object)), False)[codes]
+    all_text = isinstance(column.dtype, pd.StringDtype)
+    return np.append(_may_be_number(np.asarray(uniques, dtype=object), all_text), False)[codes]
 
 
-def _may_be_number(values: np.ndarray) -> np.ndarray:
-    """A fast first sieve over distinct values: 10 or 11 digits (as text or as a whole number)."""
-    numeric = np.fromiter(
+def _may_be_number(values: np.ndarray, all_text: bool = False) -> np.ndarray:
+    """A fast first sieve over distinct values: 10 or 11 digits (as text or as a whole number).
+
+    `all_text`: the column is a text column, so no value is a number (a million IDs need not be asked)."""
+    numeric = np.zeros(len(values), dtype=bool) if all_text else np.fromiter(
         (isinstance(v, int | float | np.number) and not isinstance(v, bool) for v in values), bool, len(values)
     )
     out = np.zeros(len(values), dtype=bool)

@@ -32,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 
 UNUSED = ""  # a column we know and do not use
@@ -236,5 +237,8 @@ def open_end_as_blank(column: pd.Series) -> pd.Series:
             return value in OPEN_END
         return isinstance(value, str) and value.strip() in _OPEN_END_TEXT
 
-    mask = column.map(is_open, na_action="ignore").fillna(False).astype(bool)
+    # Once per distinct value: an end-date column of 1 000 000 rows holds a few thousand dates.
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    found = np.append(np.array([is_open(v) for v in np.asarray(uniques, dtype=object)], dtype=bool), False)
+    mask = pd.Series(found[codes], index=column.index)
     return column.mask(mask) if mask.any() else column

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.elements.lib import pandas_styler_utils
 
 from kompetanse.figures import competence
 from kompetanse.figures.suppression import SECONDARY_LABEL, Suppressed, explain, hidden_label
@@ -81,9 +82,40 @@ def _translate_once(styler: pd.io.formats.style.Styler) -> pd.io.formats.style.S
     # every later run gets that translation, and sessions drawing it at once never recompute it under each other.
     styler._compute()
     translation = styler._translate(False, False)
+    translation[_SHARED_TRANSLATION] = True
     styler._compute = lambda: styler  # type: ignore[method-assign]
     styler._translate = lambda *_args, **_kwargs: translation  # type: ignore[method-assign]
     return styler
+
+
+# The display text of a shared table's cells, as Streamlit sends it (Arrow bytes), kept in its translation.
+_SHARED_TRANSLATION, _DISPLAY_VALUES = "kompetanse_shared", "kompetanse_display_values"
+
+
+def _keep_display_values() -> None:
+    """Let Streamlit build a shared table's display text once (pandas_styler_utils._marshall_display_values).
+
+    On every run Streamlit rebuilds it from the translation: every cell cast to text and set column by column,
+    then written as Arrow, a third of a table-heavy page's run. For a translation of ours (shared, never
+    changed) the bytes are kept in the translation itself and used again; any other Styler goes as before."""
+    original = pandas_styler_utils._marshall_display_values
+    if getattr(original, "keeps_display_values", False):
+        return
+
+    def marshall_display_values(proto: Any, df: pd.DataFrame, styles: dict[str, Any]) -> None:
+        kept = styles.get(_DISPLAY_VALUES) if styles.get(_SHARED_TRANSLATION) else None
+        if kept is not None:
+            proto.styler.display_values = kept
+            return
+        original(proto, df, styles)
+        if styles.get(_SHARED_TRANSLATION):
+            styles[_DISPLAY_VALUES] = proto.styler.display_values
+
+    marshall_display_values.keeps_display_values = True  # type: ignore[attr-defined]
+    pandas_styler_utils._marshall_display_values = marshall_display_values
+
+
+_keep_display_values()
 
 
 def _styler(

@@ -33,7 +33,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from kompetanse.figures import metrics, rules
+from kompetanse.figures import metrics, retirement, rules
 from kompetanse.figures.metrics import Scope
 from kompetanse.figures.suppression import Suppressed, SuppressionSpec, suppress
 from kompetanse.storage import store
@@ -355,16 +355,6 @@ def rates_for_editing(rates: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _whole(value: Any, low: int, high: int) -> int | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    if math.isnan(number) or number != int(number) or not low <= number <= high:
-        return None
-    return int(number)
-
-
 def _source(value: Any) -> str | None:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -376,8 +366,8 @@ def validate_rates(edited: pd.DataFrame) -> tuple[list[tuple[int, int, float, st
     rows: list[tuple[int, int, float, str | None]] = []
     errors: list[str] = []
     for number, (_, row) in enumerate(edited.iterrows(), start=1):
-        age_from = _whole(row.get("age_from"), 0, MAX_AGE)
-        age_to = _whole(row.get("age_to"), 0, MAX_AGE)
+        age_from = retirement.whole_number(row.get("age_from"), 0, MAX_AGE)
+        age_to = retirement.whole_number(row.get("age_to"), 0, MAX_AGE)
         try:
             percent = float(row.get("percent"))
         except (TypeError, ValueError):

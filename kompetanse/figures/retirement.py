@@ -249,8 +249,8 @@ def upper_age_limits(db: store.Db) -> pd.DataFrame:
     return store.run_query(db, "retirement_upper_age_limits")
 
 
-def _whole(value: Any, low: int, high: int) -> int | None:
-    """The value as a whole number within [low, high], or None."""
+def whole_number(value: Any, low: int, high: int) -> int | None:
+    """An edited cell as a whole number within [low, high], or None (the rule and exit-rate tables)."""
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -304,8 +304,8 @@ def validate_rules(
         elif profession.lower() in seen:
             errors.append(f"{where}: yrkesgruppen står mer enn én gang.")
         seen.add(profession.lower())
-        earliest = _whole(row.get("earliest_age"), LOWEST_AGE, HIGHEST_AGE)
-        expected = _whole(row.get("expected_age"), LOWEST_AGE, HIGHEST_AGE)
+        earliest = whole_number(row.get("earliest_age"), LOWEST_AGE, HIGHEST_AGE)
+        expected = whole_number(row.get("expected_age"), LOWEST_AGE, HIGHEST_AGE)
         for value, name in ((earliest, "tidligste alder"), (expected, "forventet alder")):
             if value is None:
                 errors.append(f"{where}: {name} må være et helt tall fra {LOWEST_AGE} til {HIGHEST_AGE}.")
@@ -343,7 +343,7 @@ def validate_upper_age_limits(frame: pd.DataFrame) -> tuple[list[tuple[date, int
     for number, (_, row) in enumerate(frame.iterrows(), start=1):
         raw = row.get("valid_from")
         valid_from = None if raw is None or pd.isna(raw) else pd.Timestamp(raw).date()
-        age = _whole(row.get("upper_age"), LOWEST_AGE, HIGHEST_AGE)
+        age = whole_number(row.get("upper_age"), LOWEST_AGE, HIGHEST_AGE)
         if valid_from is None:
             errors.append(f"Rad {number}: gyldig fra-dato mangler.")
         elif valid_from in seen:

@@ -10,6 +10,8 @@ write, in this process or another), so a change shows without a restart.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -348,6 +350,10 @@ def _source_key(source: Any) -> Hashable:
         return ("mapping", tuple((_source_key(k), _source_key(v)) for k, v in source.items()))
     if isinstance(source, types.MethodType):  # a bound method is a new object at every access
         return ("method", id(source.__self__), id(source.__func__))
+    if dataclasses.is_dataclass(source) and source.__dataclass_params__.frozen:  # type: ignore[union-attr]
+        # A signed-in user's Access is a new object at every run: by value, or every run would miss.
+        with contextlib.suppress(TypeError):  # a frozen dataclass of frames has no value hash: identity
+            return ("value", source, hash(source))
     return ("object", id(source))
 
 

@@ -99,3 +99,16 @@ def test_drawings_are_keyed_by_the_values_of_formats_and_the_identity_of_figures
     assert same_formats
     assert data._source_key(frame) != data._source_key(frame.copy())
     assert data._source_key(frame) == data._source_key(frame)
+
+
+def test_a_signed_in_users_access_is_keyed_by_its_value_and_a_table_by_its_identity() -> None:
+    from kompetanse.access.access import Access
+    from kompetanse.figures.suppression import Suppressed
+
+    leader = Access(user="leder1", role="leder", allowed_units=("MB-L",))
+    same_leader_next_run = Access(user="leder1", role="leder", allowed_units=("MB-L",))
+    assert data._source_key(leader) == data._source_key(same_leader_next_run)
+    assert data._source_key(leader) != data._source_key(Access(user="leder2", role="leder", allowed_units=("MM",)))
+    table = Suppressed(values=pd.DataFrame({"a": [1]}), hidden=pd.DataFrame({"a": [False]}), k=5)
+    copy = Suppressed(values=table.values.copy(), hidden=table.hidden.copy(), k=5)
+    assert data._source_key(table) != data._source_key(copy)

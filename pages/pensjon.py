@@ -36,12 +36,9 @@ if choice == "fixed" and (age_problem := retirement.fixed_age_error(int(fixed_ag
     st.stop()
 scope = retirement.with_choice(chosen.scope, choice, int(fixed_age))
 
-tab_years, tab_map, tab_need, tab_rules = st.tabs(
-    ["Pensjonering per år", "Andel per enhet", "Rekrutteringsbehov", "Regler og utgangsrater"]
-)
 
-
-with tab_years:
+def years_tab() -> None:
+    """Retirements per year for the next 10 years, and who is past the upper age limit."""
     table = retirement.year_table(db, scope, k)
     if table.headcount == 0:
         render.empty()
@@ -64,7 +61,7 @@ with tab_years:
             charts.alternative(data.derived(chart_text.retirement_years, rows, totals, measure))
         if retirement.has_hidden_in_chart(shown):
             st.caption(f"Yrkesgrupper med færre enn {k} i et år er utelatt fra søylen det året; se tabellen.")
-        st.dataframe(render.styled(shown, retirement.formats(measure)), width="stretch")
+        render.table(shown, retirement.formats(measure), key="p_years_table")
         render.hidden_note(shown)
         st.caption(
             f"År 1 er {retirement.year_span(scope.as_of, 1)}, år 10 er {retirement.year_span(scope.as_of, 10)}. "
@@ -87,7 +84,9 @@ with tab_years:
                                             "profession_group": "Yrkesgruppe", "age": "Alder",
                                             "upper_age": "Aldersgrense"})
 
-with tab_map:
+
+def map_tab() -> None:
+    """The share retiring within 5 years per unit and profession group, and the way to the measures."""
     st.subheader("Andel som når pensjonsalder innen 5 år")
     matrix = retirement.share_matrix(db, scope, k, chosen.unit_names)
     if matrix.empty:
@@ -111,7 +110,9 @@ with tab_map:
             )
         st.caption("Tomme ruter: ingen ansatte i yrkesgruppen i enheten.")
 
-with tab_need:
+
+def need_tab() -> None:
+    """The replacement need per year as a scenario, and last year's forecast against what happened."""
     st.subheader("Rekrutteringsbehov per år (scenario)")
     measured = projection.overall_turnover(db, scope)
     c1, c2, c3, c4 = st.columns(4)
@@ -203,14 +204,16 @@ def _reset(resetter, version_key: str, done: str, what: str) -> None:  # type: i
 
 
 AGE_COLUMN = {"min_value": retirement.LOWEST_AGE, "max_value": retirement.HIGHEST_AGE, "step": 1, "format": "%d"}
-RULE_AGE_COLUMN = {**AGE_COLUMN, "max_value": retirement.highest_upper_age(retirement.upper_age_limits(db))}
 GROUP_COLUMNS = {
     "match_kind": st.column_config.SelectboxColumn("Type", options=professions.KIND_CHOICES, required=True),
     "match_value": st.column_config.TextColumn("Tittel eller kode", required=True),
     "profession_group": st.column_config.TextColumn("Yrkesgruppe", required=True),
 }
 
-with tab_rules:
+
+def rules_tab() -> None:
+    """The rules behind the figures: leaders see them, HR and admin change them."""
+    rule_age_column = {**AGE_COLUMN, "max_value": retirement.highest_upper_age(retirement.upper_age_limits(db))}
     if not chosen.access.may("settings"):  # leaders see the rules; HR and admin change them
         st.info("Reglene vises her; bare HR og administrator kan endre dem.")
         st.subheader("Pensjonsalder per yrkesgruppe")
@@ -233,7 +236,7 @@ with tab_rules:
         st.caption(
             "Raden «*» gjelder alle yrkesgrupper som ikke står i tabellen og kan ikke fjernes. "
             f"Alder er hele år fra {retirement.LOWEST_AGE} til den øvre aldersgrensen "
-            f"({RULE_AGE_COLUMN['max_value']}); tidligste alder kan ikke være "
+            f"({rule_age_column['max_value']}); tidligste alder kan ikke være "
             "høyere enn forventet alder. Særaldersgrense (65) gjelder blant annet sykepleier, jordmor og "
             "helsefagarbeider; alle kan gå av fra 62 med AFP."
         )
@@ -242,8 +245,8 @@ with tab_rules:
             retirement.rule_table(db), key=f"p_rules_editor_{rules_version}", num_rows="dynamic", hide_index=True,
             column_config={
                 "profession": st.column_config.TextColumn("Yrkesgruppe", required=True),
-                "earliest_age": st.column_config.NumberColumn("Tidligste alder", required=True, **RULE_AGE_COLUMN),
-                "expected_age": st.column_config.NumberColumn("Forventet alder", required=True, **RULE_AGE_COLUMN),
+                "earliest_age": st.column_config.NumberColumn("Tidligste alder", required=True, **rule_age_column),
+                "expected_age": st.column_config.NumberColumn("Forventet alder", required=True, **rule_age_column),
             },
         )
         save_col, reset_col = st.columns(2)
@@ -314,3 +317,7 @@ with tab_rules:
         if groups_reset.button("Tilbakestill yrkesgrupper", key="p_groups_reset"):
             _reset(professions.reset_groups, "p_groups_version", "Yrkesgruppene er tilbakestilt til standard.",
                    "yrkesgrupper")
+
+
+render.tabs({"Pensjonering per år": years_tab, "Andel per enhet": map_tab, "Rekrutteringsbehov": need_tab,
+             "Regler og utgangsrater": rules_tab}, key="p_tab")

@@ -17,6 +17,7 @@ from ui import data
 
 Formatter = Callable[[float], str]
 HIDDEN_SORT_VALUE = float("-inf")  # the value behind a "<k" cell in a table (never shown)
+STATIC_TABLE_ROWS = 30  # render.table: up to this many rows, a static table; more, a grid
 
 
 LANGUAGE = "nb"  # Norwegian bokmål: the language of every page (WCAG 2.1, 3.1.1)
@@ -177,6 +178,32 @@ def _coverage_grid(coverage: pd.DataFrame, unit_names: Mapping[str, str]) -> pd.
     labels, status = labels.set_axis(index), status.set_axis(index)
     styler = labels.style.apply(lambda _: status.replace(COVERAGE_COLOURS).fillna(""), axis=None).format(na_rep="")
     return _translate_once(styler)
+
+
+def table(suppressed: Suppressed, formats: Mapping[str, Formatter], *, key: str) -> None:
+    """A figure table: static while it is short, a scrolling grid that sorts when it is long.
+
+    A static table is drawn at once and read cell by cell by a screen reader; the grid's canvas is
+    neither, and on a page's first load it delays the chart above it (benchmarks/browser.py)."""
+    shown = styled(suppressed, formats)
+    if len(suppressed.values) <= STATIC_TABLE_ROWS:
+        st.table(shown)
+    else:
+        st.dataframe(shown, width="stretch", key=key)
+
+
+def tabs(contents: Mapping[str, Callable[[], None]], *, key: str) -> str:
+    """Tabs that draw only the open one; returns its label.
+
+    The others' figures are neither computed nor sent: a page with tabs costs what its open tab costs,
+    and choosing a tab runs the page again (Streamlit's lazy tabs)."""
+    containers = st.tabs(list(contents), key=key, on_change="rerun")
+    for (label, draw), container in zip(contents.items(), containers, strict=True):
+        if container.open:
+            with container:
+                draw()
+            return label
+    return ""
 
 
 def hidden_note(suppressed: Suppressed) -> None:

@@ -20,3 +20,9 @@ def plain(text: str) -> str:
 
 def metric_values(at: AppTest) -> dict[str, str]:
     return {m.label: plain(m.value) for m in at.metric}
+
+
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Choose a tab as a user does: the page runs again and draws that tab (ui.render.tabs draws only the open one)."""
+    at.session_state[key] = label
+    return at.run()

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 import tests.conftest  # noqa: F401 - the AppTest navigation workaround
 from kompetanse.storage import settings, store
+from tests.app.helpers import open_tab
 from tests.fixtures import demo_copy
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -55,7 +56,7 @@ def _bands_table(at: AppTest) -> pd.DataFrame:
 
 
 def test_exact_bands_with_k0(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = _run(demo_db, 0, monkeypatch)
+    at = open_tab(_run(demo_db, 0, monkeypatch), "a_tab", "Per enhet")
     shown = _bands_table(at)
     for unit, counts in ALM_ROWS.items():
         assert list(shown.loc[unit, BANDS]) == [str(c) for c in counts]
@@ -65,11 +66,11 @@ def test_exact_bands_with_k0(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert shown.loc["Totalt", "Totalt"] == "94"
     captions = " ".join(c.value for c in at.caption)
     assert "bare én gang i totalraden" in captions
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 1  # the small multiples; the pyramid is in its own tab
 
 
 def test_small_cells_hidden_with_default_k(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = _run(demo_db, 5, monkeypatch)
+    at = open_tab(_run(demo_db, 5, monkeypatch), "a_tab", "Per enhet")
     shown = _bands_table(at)
     # MB-L: 0, 4, 13, 5, 8, 2, 0 -> the 4 and the 2 are hidden.
     assert list(shown.loc["Medisinsk biokjemi Levanger", BANDS]) == ["0", "<5", "13", "5", "8", "<5", "0"]
@@ -84,11 +85,26 @@ def test_small_cells_hidden_with_default_k(demo_db: Path, monkeypatch: pytest.Mo
     assert "færre enn 5 personer" in captions
     # Per profession group: bioingeniør 72 persons, mean age shown; the two IKT-koordinatorer (a title no
     # group covers: its own group) are hidden.
+    open_tab(at, "a_tab", "Per yrkesgruppe")
     professions = _shown(next(d for d in at.dataframe if "Yrkesgruppe" in d.value.columns)).set_index("Yrkesgruppe")
     assert professions.loc["bioingeniør", "Ansatte"] == "72"
     assert professions.loc["bioingeniør", "Andel 60 år +"] == "9,7 %"
     assert professions.loc["IKT-koordinator", "Gjennomsnittsalder"] == "<5"
     assert professions.loc["Totalt", "Gjennomsnittsalder"] == "44,1"
+
+
+def test_the_page_opens_on_the_pyramid_and_draws_another_tab_only_when_it_is_chosen(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    at = _run(demo_db, 5, monkeypatch)
+    assert [t.label for t in at.tabs] == ["Alderspyramide", "Per enhet", "Per yrkesgruppe"]
+    assert [s.value for s in at.subheader] == ["Alderspyramide"]
+    assert len(at.get("plotly_chart")) == 1
+    assert not at.dataframe  # the unit and profession tables are not built until their tab is chosen
+    open_tab(at, "a_tab", "Per yrkesgruppe")
+    assert [s.value for s in at.subheader] == ["Alder per yrkesgruppe"]
+    assert not at.get("plotly_chart")
+    assert len(at.dataframe) == 1
 
 
 def test_empty_selection_says_so(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 import tests.conftest  # noqa: F401 - the AppTest navigation workaround
 from kompetanse.presentation import chart_text
-from tests.app.helpers import APP, plain
+from tests.app.helpers import APP, open_tab, plain
 from tests.fixtures import demo_copy
 
 ALTERNATIVE = re.compile(r"^(Alderspyramiden|Diagrammet|Søylediagrammet|Varmekartet|Linjediagrammet) viser")
@@ -46,28 +46,34 @@ def test_the_age_pyramid_says_its_largest_band_and_share_60_plus_and_shows_its_n
 ) -> None:
     at = _page(demo_db, monkeypatch, "alder", unit="ALM")
     alternatives = _alternatives(at)
-    assert len(alternatives) == len(at.get("plotly_chart")) == 2
+    assert len(alternatives) == len(at.get("plotly_chart")) == 1
     # ALM on 01.12.2023: 0, 7, 32, 18, 30, 7, 0 persons per band (the ALM plan), 94 in all.
     assert "Flest ansatte er 30-39 år (32); 7,4 % er 60 år eller eldre." in alternatives[0]
-    assert alternatives[1].startswith("Diagrammet viser antall personer per aldersgruppe i hver av de 6 enhetene.")
     numbers = _numbers(at)
-    assert len(numbers) == 1  # the age bands have their table beside the chart
+    assert len(numbers) == 1
     table = numbers[0].get("table")[0].value
     assert "Personer" in table.columns and len(table) == 8  # seven bands and the total
+    open_tab(at, "a_tab", "Per enhet")
+    alternatives = _alternatives(at)
+    assert len(alternatives) == len(at.get("plotly_chart")) == 1
+    assert alternatives[0].startswith("Diagrammet viser antall personer per aldersgruppe i hver av de 6 enhetene.")
+    assert not _numbers(at)  # the age bands have their table beside the chart
 
 
 def test_every_pension_chart_has_its_sentence_and_the_heat_map_its_numbers(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = _page(demo_db, monkeypatch, "pensjon")
-    alternatives = _alternatives(at)
-    assert len(alternatives) == len(at.get("plotly_chart")) == 3
+    alternatives = [*_alternatives(at), *_alternatives(open_tab(at, "p_tab", "Rekrutteringsbehov"))]
+    heat_map_tab = open_tab(at, "p_tab", "Andel per enhet")
+    alternatives.insert(1, *_alternatives(heat_map_tab))
+    assert len(alternatives) == 3 and len(at.get("plotly_chart")) == 1  # one chart per tab, each with its words
     assert alternatives[0].startswith(chart_text.RETIREMENT_YEARS)
     assert re.search(r"Flest i ett år: år \d+( og år \d+)* \(\d+ personer\)\. I alt \d+ personer over 10 år\.",
                      alternatives[0])
     assert alternatives[1].startswith("Varmekartet viser") and "Høyest er " in alternatives[1]
     assert alternatives[2].startswith(chart_text.NEED_YEARS)
-    heat_map = _numbers(at)[0].get("table")[0].value
+    heat_map = _numbers(heat_map_tab)[0].get("table")[0].value
     assert "Enhet" in heat_map.columns and any(str(v).endswith("%") for v in heat_map.to_numpy().ravel())
 
 

@@ -12,12 +12,15 @@ import pytest
 
 from kompetanse.figures import retirement, rules
 from kompetanse.storage import store
-from tests.app.helpers import app
+from tests.app.helpers import app, open_tab
 from tests.fixtures import demo_copy
 
 D = date(2023, 12, 1)
 PAGE = "pages/pensjon.py"
-YEAR_TABLE, NEED_TABLE, PARTS_TABLE, BACKTEST_TABLE, RULES_TABLE = 0, 1, 2, 3, 4
+# Each tab is drawn only when open (ui.render.tabs); the tables by their place in their tab.
+YEARS_TAB, NEED_TAB, RULES_TAB = "Pensjonering per år", "Rekrutteringsbehov", "Regler og utgangsrater"
+NEED_TABLE, PARTS_TABLE, BACKTEST_TABLE = 0, 1, 2
+RULES_TABLE = 0
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +62,13 @@ def first_years(active: pd.DataFrame, fixed: int | None = None) -> pd.Series:
     return years.groupby(active["employee_id"]).min()
 
 
-def total_row(at, index: int) -> pd.Series:
-    return at.dataframe[index].value.loc[retirement.TOTAL]
+def year_table(at) -> pd.DataFrame:
+    """The first tab's table: short enough in the demo to be a static table (ui.render.table)."""
+    return at.table[0].value
+
+
+def total_row(at) -> pd.Series:
+    return year_table(at).loc[retirement.TOTAL]
 
 
 def open_page():
@@ -74,7 +82,7 @@ def test_retirements_per_year_follow_the_age_choice(db):
     at = open_page()
     active = active_people(db)
     years = first_years(active)
-    shown = total_row(at, YEAR_TABLE)
+    shown = total_row(at)
     assert shown[retirement.ALREADY_PAST] == (years == 0).sum()
     for n in range(1, 11):
         assert shown[f"År {n}"] == (years == n).sum()
@@ -83,7 +91,7 @@ def test_retirements_per_year_follow_the_age_choice(db):
     at.radio(key="p_choice").set_value("fixed").run()
     at.number_input(key="p_age").set_value(65).run()
     years65 = first_years(active, fixed=65)
-    shown = total_row(at, YEAR_TABLE)
+    shown = total_row(at)
     assert shown[retirement.ALREADY_PAST] == (years65 == 0).sum()
     assert shown["År 3"] == (years65 == 3).sum()
     assert shown["Sum 10 år"] == years65.notna().sum()
@@ -91,7 +99,7 @@ def test_retirements_per_year_follow_the_age_choice(db):
 
     at.radio(key="p_measure").set_value("fte").run()
     assert not at.exception
-    assert total_row(at, YEAR_TABLE)[retirement.SIZE_COLUMN] == active["employee_id"].nunique()
+    assert total_row(at)[retirement.SIZE_COLUMN] == active["employee_id"].nunique()
 
 
 def test_scenario_sliders_change_the_need(db):
@@ -99,6 +107,7 @@ def test_scenario_sliders_change_the_need(db):
     active = active_people(db)
     headcount = active["employee_id"].nunique()
     years = first_years(active)
+    open_tab(at, "p_tab", NEED_TAB)
     at.toggle(key="p_same_turnover").set_value(True).run()
     at.slider(key="p_turnover").set_value(10).run()
     at.slider(key="p_growth").set_value(2).run()
@@ -133,7 +142,7 @@ def test_scenario_sliders_change_the_need(db):
 def test_a_saved_rule_shows_after_a_rerun(db):
     from ui import data
 
-    at = open_page()
+    at = open_tab(open_page(), "p_tab", RULES_TAB)
     shown_rules = at.dataframe[RULES_TABLE].value.set_index("profession")
     assert shown_rules.loc["sykepleier", "expected_age"] == 65
     con = data.connection()
@@ -146,12 +155,13 @@ def test_a_saved_rule_shows_after_a_rerun(db):
     try:
         at.run()
         assert at.dataframe[RULES_TABLE].value.set_index("profession").loc["sykepleier", "expected_age"] == 67
+        open_tab(at, "p_tab", YEARS_TAB)
         active = active_people(db)
         years = first_years(active)
         nurses = first_years(active[active["profession"] == "sykepleier"])
-        shown = at.dataframe[YEAR_TABLE].value.loc["sykepleier"]
+        shown = year_table(at).loc["sykepleier"]
         assert shown["Sum 10 år"] == nurses.notna().sum()
-        assert total_row(at, YEAR_TABLE)[retirement.ALREADY_PAST] == (years == 0).sum()
+        assert total_row(at)[retirement.ALREADY_PAST] == (years == 0).sum()
     finally:
         retirement.reset_rules(con)
         data.data_changed()
@@ -167,6 +177,7 @@ def test_an_empty_selection_says_so():
 def test_from_risk_to_measure_opens_the_units_measures():
     at = app().run()
     at.switch_page("pages/pensjon.py").run()
+    open_tab(at, "p_tab", "Andel per enhet")
     at.selectbox(key="p_to_unit").set_value("Fødeavdeling").run()
     at.selectbox(key="p_to_profession").set_value("jordmor").run()
     next(b for b in at.button if b.label == "Vis tiltak").click().run()
@@ -175,3 +186,15 @@ def test_from_risk_to_measure_opens_the_units_measures():
     assert at.multiselect(key="f_units").value == ["FOD"]
     assert at.multiselect(key="f_professions").value == ["jordmor"]
     assert "Fødeavdeling" in at.caption[0].value
+
+
+def test_the_page_opens_on_retirements_per_year_and_builds_another_tab_only_when_it_is_chosen():
+    at = open_page()
+    assert [t.label for t in at.tabs] == [YEARS_TAB, "Andel per enhet", NEED_TAB, RULES_TAB]
+    assert [s.value for s in at.subheader] == ["Når pensjonsalder de neste 10 årene"]
+    assert len(at.get("plotly_chart")) == 1 and len(at.table) == 1
+    assert not at.dataframe  # neither the need tables nor the rule editors are built on the first tab
+    open_tab(at, "p_tab", RULES_TAB)
+    assert at.subheader[0].value == "Pensjonsalder per yrkesgruppe"
+    assert not at.get("plotly_chart") and not at.table
+    assert len(at.dataframe) == 4  # the four rule tables, editable in open mode

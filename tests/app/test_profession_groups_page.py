@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.helpers import app
+from tests.app.helpers import app, open_tab
 from tests.fixtures import demo_copy
 
 
@@ -34,6 +34,7 @@ def test_unmapped_titles_are_listed_on_the_import_page_and_assigning_one_moves_i
     assert professions.group_of(data.connection(), "IKT-koordinator") == "merkantil"
 
     at.switch_page("pages/pensjon.py").run()
+    open_tab(at, "p_tab", "Regler og utgangsrater")
     assert not at.exception
     groups = next(d for d in at.dataframe if "match_kind" in d.value.columns).value
     assert {"Intensivsykepleier".lower(), "ikt-koordinator"} <= {v.lower() for v in groups["match_value"]}

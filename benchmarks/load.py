@@ -5,8 +5,9 @@
 
 Each session is what a browser tab is to the server: a websocket on /_stcore/stream speaking the
 protobuf messages that ship with Streamlit (BackMsg up, ForwardMsg down). A session opens the app,
-goes through every page of the navigation with its default widgets ("open"), changes one sidebar
-filter on one of them (the first Yrkesgruppe: "filter"; session n on page n, so every page gets
+goes through every page of the navigation with its default widgets ("open"), on a page with lazy
+tabs (ui.render.tabs) clicks each further tab once and goes back to the first ("tab": reported as
+"page: tab"), changes one sidebar filter on one of them (the first Yrkesgruppe: "filter"; session n on page n, so every page gets
 some) and clears it again on the way to the next page; at the end, after the command-line import,
 it opens Oversikt once more and reads the headcount. Between clicks a session pauses --think
 seconds (uniform 0.5x-1.5x); every rerun carries every widget's value, as the frontend's does.
@@ -82,7 +83,7 @@ class Visit:
     """One script run (or chain of runs) as a user waits for it."""
 
     page: str
-    kind: str  # "first" (opening the app), "open", "filter", "check"
+    kind: str  # "first" (opening the app), "open", "tab", "filter", "check"
     seconds: float
     script_runs: int
     errors: list[str]
@@ -106,6 +107,7 @@ class Session:
         self.query_string = ""
         self.widget_states: dict[str, WidgetState] = {}  # what the browser would send: the widgets set so far
         self.multiselects: dict[str, tuple[str, list[str]]] = {}  # label -> (widget id, options)
+        self.tab_bars: list[tuple[str, list[str]]] = []  # the last run's tab bars: (widget id if lazy, labels)
         self.last_kinds: list[str] = []  # the elements of the last run, by kind
 
     async def connect(self) -> None:
@@ -135,6 +137,12 @@ class Session:
         state.string_array_value.data.extend(values)
         self.widget_states[widget_id] = state
 
+    def choose_tab(self, widget_id: str, label: str) -> None:
+        """Click a tab of a lazy tab bar (st.tabs(on_change="rerun")): its label is the widget's value."""
+        state = WidgetState(id=widget_id)
+        state.string_value = label
+        self.widget_states[widget_id] = state
+
     async def rerun(self, page_hash: str = "") -> tuple[float, int, list[str], dict[str, str]]:
         """Send a rerun (as the frontend does on a widget change or a page link) and read up to its end."""
         msg = BackMsg()
@@ -147,6 +155,7 @@ class Session:
         runs, errors, metrics = 0, [], {}
         seen_widgets: set[str] = set()
         self.last_kinds = []
+        self.tab_bars = []
         while True:
             raw = await asyncio.wait_for(self._ws.recv(), RUN_TIMEOUT_S)
             fwd = ForwardMsg()
@@ -161,6 +170,8 @@ class Session:
                 self.query_string = fwd.page_info_changed.query_string
             elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 self._read_element(fwd.delta.new_element, errors, metrics, seen_widgets)
+            elif kind == "delta" and fwd.delta.WhichOneof("type") == "add_block":
+                self._read_block(fwd.delta.add_block, seen_widgets)
             elif kind == "session_event" and fwd.session_event.HasField("script_compilation_exception"):
                 errors.append(f"compile error: {fwd.session_event.script_compilation_exception.message}")
             elif kind == "page_not_found":
@@ -179,6 +190,16 @@ class Session:
             if app_page.is_default:  # also by its file's stem, as the other pages are named
                 self.pages.setdefault(_stem(app_page.page_name), app_page.page_script_hash)
         self.current_page = self.page_names.get(fwd.navigation.page_script_hash, self.current_page)
+
+    def _read_block(self, block: Any, seen: set[str]) -> None:
+        """A lazy tab bar is a widget (its id set); its tabs follow it as blocks, each with its label."""
+        kind = block.WhichOneof("type")
+        if kind == "tab_container":
+            if block.tab_container.id:
+                seen.add(block.tab_container.id)
+            self.tab_bars.append((block.tab_container.id, []))  # no id: every tab is drawn, nothing to click
+        elif kind == "tab" and self.tab_bars:
+            self.tab_bars[-1][1].append(block.tab.label)
 
     def _read_element(self, element: Any, errors: list[str], metrics: dict[str, str], seen: set[str]) -> None:
         kind = element.WhichOneof("type")
@@ -316,6 +337,12 @@ async def one_session(url: str, pages: list[str], filter_label: str, level: Leve
             if filter_label in session.multiselects:
                 session.set_multiselect(filter_label, [])  # the next page with the default widgets
             await visit(page, "open", session.page_hash(page))
+            lazy = [(widget_id, labels) for widget_id, labels in session.tab_bars if widget_id]
+            for widget_id, labels in lazy[:1]:  # a user looks at each tab once
+                for label in labels[1:]:
+                    session.choose_tab(widget_id, label)
+                    await visit(f"{page}: {label}", "tab", session.page_hash(page))
+                session.choose_tab(widget_id, labels[0])
             _, options = session.multiselects.get(filter_label, ("", []))
             if options and (filter_page is None or number == filter_page % len(pages)):
                 session.set_multiselect(filter_label, options[:1])
@@ -508,9 +535,10 @@ def _mb(value: float | None) -> str:
 def page_rows(ours: Level, baseline: Level | None) -> list[dict[str, Any]]:
     rows = []
     base = [v.seconds for v in (baseline.visits if baseline else []) if v.kind in ("open", "filter")]
-    order = list(dict.fromkeys(v.page for v in ours.visits if v.kind in ("open", "filter")))
+    shown = ("open", "filter", "tab")
+    order = list(dict.fromkeys(v.page for v in ours.visits if v.kind in shown))
     for page in order:
-        visits = [v for v in ours.visits if v.page == page and v.kind in ("open", "filter")]
+        visits = [v for v in ours.visits if v.page == page and v.kind in shown]
         times = [v.seconds for v in visits]
         opens = [v.script_runs for v in visits if v.kind == "open"]
         rows.append({

@@ -63,8 +63,9 @@ KNOWN_PROBLEMS: tuple[KnownProblem, ...] = (
         title="Store tabeller",
         criteria="1.3.1 Informasjon og relasjoner, 4.1.2 Navn, rolle, verdi",
         consequence=(
-            "Tabellene som kan sorteres, er tegnet som et rutenett. Skjermlesere leser rutenettet ulikt, og "
-            "forklaringen til en kolonne vises når du holder musepekeren over overskriften."
+            "De lange tabellene, som kan sorteres, er tegnet som et rutenett. Skjermlesere leser rutenettet ulikt, "
+            "og forklaringen til en kolonne vises når du holder musepekeren over overskriften. Korte tabeller, "
+            "som pensjonering per år, er vanlige tabeller som leses celle for celle."
         ),
         alternative=(
             "Kolonneforklaringene står også i teksten under tabellene. Hele utvalget kan lastes ned som "

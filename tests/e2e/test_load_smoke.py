@@ -32,3 +32,13 @@ def test_three_sessions_at_once_each_see_the_demo_headcount_and_no_error(app_url
     filtered = [_headcount(v.metrics.get(load.HEADCOUNT_LABEL)) for v in level.visits if v.kind == "filter"]
     assert len(filtered) == 3 and all(h is not None and 0 < h < WHOLE_ORGANISATION for h in filtered)
     assert all(v.script_runs == 1 for v in level.visits if v.kind in ("open", "filter", "check"))
+
+
+def test_a_session_clicks_through_each_lazy_tab_of_pensjon_without_an_error(app_url: str) -> None:
+    level = load.drive(app_url, None, 1, ["pensjon"], warm_up=False)
+
+    assert level.failures == []
+    assert [e for visit in level.visits for e in visit.errors] == []
+    tabs = [v.page for v in level.visits if v.kind == "tab"]
+    assert tabs == ["pensjon: Andel per enhet", "pensjon: Rekrutteringsbehov", "pensjon: Regler og utgangsrater"]
+    assert all(v.script_runs == 1 for v in level.visits if v.kind == "tab")

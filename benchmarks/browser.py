@@ -1,6 +1,6 @@
 """First chart in a real browser: Oversikt, Alder and Pensjon on the demo against the one-chart page.
 
-    python benchmarks/browser.py [--visits 5] [--pages oversikt,alder,pensjon] [--json FILE]
+    python benchmarks/browser.py [--visits 5] [--pages oversikt,alder,pensjon] [--json FILE] [--tabs]
 
 The browser tests' set-up (tests/e2e/conftest.py: Debian's chromium, its flags, the viewport and
 locale) opens each page by its address in a fresh browser context, as a user following a link
@@ -13,6 +13,10 @@ Beside the time it reports what the browser received before the first chart: the
 (an st.rerun on first load shows as 2), the websocket bytes, the elements drawn before it, and
 the size of the first chart's figure, so that a slow page says where its time goes.
 Not a test (DESIGN.md "Performance": within 1.3x of the one-chart page).
+
+Alder's and Pensjon's tabs are drawn only when chosen (ui.render.tabs), so that the first chart does not
+wait for them; --tabs also times what that costs a user: from clicking each further tab to its first
+chart (or table) drawn, the same number of visits per tab.
 """
 
 from __future__ import annotations
@@ -43,6 +47,12 @@ VISIT_TIMEOUT_MS = 180_000  # a busy machine; the first visit also builds the de
 CHART = "[data-testid='stPlotlyChart'] .main-svg"
 FIRST_FIGURE = {"oversikt": "[data-testid='stMetricValue']"}  # a page without a chart: its first key figure
 BASELINE = "one-chart"
+GRID = "[data-testid='stDataFrame'] canvas"
+TAB_CASES = (  # page, tab, what shows the tab has been drawn
+    ("alder", "Per enhet", CHART), ("alder", "Per yrkesgruppe", GRID),
+    ("pensjon", "Andel per enhet", CHART), ("pensjon", "Rekrutteringsbehov", CHART),
+    ("pensjon", "Regler og utgangsrater", GRID),
+)
 
 
 @dataclass
@@ -115,11 +125,32 @@ def visit(browser: Browser, url: str, page_name: str) -> Visit:
         context.close()
 
 
+def tab_switch(browser: Browser, app_url: str, page_name: str, tab: str, selector: str) -> float:
+    """Open the page, wait until it has settled, click the tab: seconds until the tab's content is drawn."""
+    context = browser.new_context(viewport=VIEWPORT, locale="nb-NO", timezone_id="Europe/Oslo")
+    context.set_default_timeout(VISIT_TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}/{page_name}")
+        page.locator(CHART).first.wait_for(state="attached")
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", state="attached")
+        page.wait_for_timeout(300)
+        button = page.get_by_role("tab", name=tab)
+        started = time.perf_counter()
+        button.click()
+        panel = button.get_attribute("aria-controls")  # set once the tab is selected
+        page.locator(f"[id='{panel}'] {selector}").first.wait_for(state="attached")
+        return time.perf_counter() - started
+    finally:
+        context.close()
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], prog="python benchmarks/browser.py")
     parser.add_argument("--visits", type=int, default=5, help="timed visits per page (default 5); the median counts")
     parser.add_argument("--pages", default="oversikt,alder,pensjon", help="url paths (default oversikt,alder,pensjon)")
     parser.add_argument("--json", metavar="FILE", help="also write every visit as JSON to FILE")
+    parser.add_argument("--tabs", action="store_true", help="also time choosing each further tab of Alder and Pensjon")
     return parser.parse_args(argv)
 
 
@@ -142,6 +173,11 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(args.visits):
                 for name, url in targets:  # interleaved, so that a busy moment hits every page alike
                     visits.append(visit(browser, url, name))
+            tab_times: dict[tuple[str, str], list[float]] = {}
+            for _ in range(args.visits if args.tabs else 0):
+                for page_name, tab, selector in TAB_CASES:
+                    tab_times.setdefault((page_name, tab), []).append(
+                        tab_switch(browser, app_url, page_name, tab, selector))
             browser.close()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -171,6 +207,14 @@ def main(argv: list[str] | None = None) -> int:
           f" fresh browser context each; {time.perf_counter() - started:.0f} s in all.")
     print()
     print(load.markdown(lines))
+    if tab_times:
+        tab_lines = [["page", "tab", "click to drawn (median)", "min", "max"]]
+        tab_lines += [[page_name, tab, load._seconds(statistics.median(times)), load._seconds(min(times)),
+                       load._seconds(max(times))] for (page_name, tab), times in tab_times.items()]
+        print()
+        print("Choosing a tab (it is drawn when chosen), median of the same number of visits:")
+        print()
+        print(load.markdown(tab_lines))
     if args.json:
         out: dict[str, Any] = {"visits": [asdict(v) for v in visits], "first_visits": [asdict(v) for v in first_ever]}
         Path(args.json).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")

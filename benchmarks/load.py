@@ -7,10 +7,10 @@ Each session is what a browser tab is to the server: a websocket on /_stcore/str
 protobuf messages that ship with Streamlit (BackMsg up, ForwardMsg down). A session opens the app,
 goes through every page of the navigation with its default widgets ("open"), on a page with lazy
 tabs (ui.render.tabs) clicks each further tab once and goes back to the first ("tab": reported as
-"page: tab"), changes one sidebar filter on one of them (the first Yrkesgruppe: "filter"; session n on page n, so every page gets
-some) and clears it again on the way to the next page; at the end, after the command-line import,
-it opens Oversikt once more and reads the headcount. Between clicks a session pauses --think
-seconds (uniform 0.5x-1.5x); every rerun carries every widget's value, as the frontend's does.
+"page: tab"), changes one sidebar filter on one of them (the first Yrkesgruppe: "filter"; session n
+on page n, so every page gets some) and clears it again on the way to the next page; at the end,
+after the command-line import, it opens Oversikt once more and reads the headcount. Between clicks
+a session pauses --think seconds (uniform 0.5x-1.5x); every rerun carries every widget's value, as the frontend's does.
 
 For each number of sessions, on a fresh server over a fresh copy of a generated organisation
 (benchmarks/generate.py; default 100 000 employments), it reports per page the p50 and p95 time

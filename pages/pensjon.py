@@ -232,6 +232,8 @@ def rules_tab() -> None:
                      column_config={"match_kind": "Type", "match_value": "Tittel eller kode",
                                     "profession_group": "Yrkesgruppe"})
     else:
+        # a tab is drawn only while open: an editor's unsaved changes go with it
+        st.info("Lagre endringene i en tabell før du bytter fane: det som ikke er lagret, blir ikke tatt vare på.")
         st.subheader("Pensjonsalder per yrkesgruppe")
         st.caption(
             "Raden «*» gjelder alle yrkesgrupper som ikke står i tabellen og kan ikke fjernes. "

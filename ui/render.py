@@ -192,18 +192,16 @@ def table(suppressed: Suppressed, formats: Mapping[str, Formatter], *, key: str)
         st.dataframe(shown, width="stretch", key=key)
 
 
-def tabs(contents: Mapping[str, Callable[[], None]], *, key: str) -> str:
-    """Tabs that draw only the open one; returns its label.
+def tabs(contents: Mapping[str, Callable[[], None]], *, key: str) -> None:
+    """Tabs that draw only the open one.
 
     The others' figures are neither computed nor sent: a page with tabs costs what its open tab costs,
     and choosing a tab runs the page again (Streamlit's lazy tabs)."""
     containers = st.tabs(list(contents), key=key, on_change="rerun")
-    for (label, draw), container in zip(contents.items(), containers, strict=True):
+    for draw, container in zip(contents.values(), containers, strict=True):
         if container.open:
             with container:
                 draw()
-            return label
-    return ""
 
 
 def hidden_note(suppressed: Suppressed) -> None:

@@ -198,3 +198,4 @@ def test_the_page_opens_on_retirements_per_year_and_builds_another_tab_only_when
     assert at.subheader[0].value == "Pensjonsalder per yrkesgruppe"
     assert not at.get("plotly_chart") and not at.table
     assert len(at.dataframe) == 4  # the four rule tables, editable in open mode
+    assert any("før du bytter fane" in info.value for info in at.info)  # an undrawn editor keeps no edits

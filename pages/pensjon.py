@@ -213,7 +213,6 @@ GROUP_COLUMNS = {
 
 def rules_tab() -> None:
     """The rules behind the figures: leaders see them, HR and admin change them."""
-    rule_age_column = {**AGE_COLUMN, "max_value": retirement.highest_upper_age(retirement.upper_age_limits(db))}
     if not chosen.access.may("settings"):  # leaders see the rules; HR and admin change them
         st.info("Reglene vises her; bare HR og administrator kan endre dem.")
         st.subheader("Pensjonsalder per yrkesgruppe")
@@ -234,6 +233,7 @@ def rules_tab() -> None:
     else:
         # a tab is drawn only while open: an editor's unsaved changes go with it
         st.info("Lagre endringene i en tabell før du bytter fane: det som ikke er lagret, blir ikke tatt vare på.")
+        rule_age_column = {**AGE_COLUMN, "max_value": retirement.highest_upper_age(retirement.upper_age_limits(db))}
         st.subheader("Pensjonsalder per yrkesgruppe")
         st.caption(
             "Raden «*» gjelder alle yrkesgrupper som ikke står i tabellen og kan ikke fjernes. "

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -120,19 +121,40 @@ def is_national_id(value: object, as_of: date | None = None) -> bool:
 
 def national_id_cells(column: pd.Series, as_of: date | None = None) -> np.ndarray:
     """Which cells of a column hold a fødselsnummer (checked once per distinct value)."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    found = np.zeros(len(uniques) + 1, dtype=bool)
-    values = np.asarray(uniques, dtype=object)
-    for i in np.flatnonzero(_may_be_number(values, all_text=isinstance(column.dtype, pd.StringDtype))):
-        found[i] = is_national_id(values[i], as_of)
-    return found[codes]
+
+    def check(cells: pd.Series) -> np.ndarray:
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+        found = np.zeros(len(uniques) + 1, dtype=bool)
+        values = np.asarray(uniques, dtype=object)
+        for i in np.flatnonzero(_may_be_number(values, all_text=isinstance(cells.dtype, pd.StringDtype))):
+            found[i] = is_national_id(values[i], as_of)
+        return found[codes]
+
+    return _where_long_enough(column, check)
 
 
 def number_like_cells(column: pd.Series) -> np.ndarray:
     """Which cells hold 10 or 11 digits, a fødselsnummer or not (an error never echoes such a value)."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    all_text = isinstance(column.dtype, pd.StringDtype)
-    return np.append(_may_be_number(np.asarray(uniques, dtype=object), all_text), False)[codes]
+
+    def check(cells: pd.Series) -> np.ndarray:
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+        all_text = isinstance(cells.dtype, pd.StringDtype)
+        return np.append(_may_be_number(np.asarray(uniques, dtype=object), all_text), False)[codes]
+
+    return _where_long_enough(column, check)
+
+
+def _where_long_enough(column: pd.Series, check: Callable[[pd.Series], np.ndarray]) -> np.ndarray:
+    """`check` on the cells that can hold a number of 10-11 digits; in a text column only those 10-13 characters
+    long are asked (a length is cheap; telling a million IDs apart is not), False for the rest."""
+    if not isinstance(column.dtype, pd.StringDtype):
+        return check(column)
+    lengths = column.str.len().to_numpy(dtype=float, na_value=0)
+    near = (lengths >= 10) & (lengths <= 13)  # 11 digits and at most two separators, as _may_be_number
+    found = np.zeros(len(column), dtype=bool)
+    if near.any():
+        found[near] = check(column[near])
+    return found
 
 
 def _may_be_number(values: np.ndarray, all_text: bool = False) -> np.ndarray:

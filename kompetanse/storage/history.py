@@ -88,19 +88,18 @@ def record_import(
         import_id = store.next_id(con, "imports", "import_id")
         if also is not None:
             also(con)
-        data = store.with_frame_derived(table, frame.reindex(columns=columns))
-        con.register("incoming_rows", data)
+        con.register(store.INCOMING_ROWS, frame.reindex(columns=columns))
         try:
             derived = store.DERIVED_COLUMNS.get(table, {})  # e.g. the profession group, written by its macro
             names = ", ".join([*columns, *derived])
             values = ", ".join([*columns, *derived.values()])
             con.execute(
                 f"insert into {table} (import_id, {names}) "  # names and macros from KIND_TABLES, DERIVED_COLUMNS
-                f"select $import_id, {values} from incoming_rows",
+                f"select $import_id, {values} from {store.INCOMING_ROWS}",
                 {"import_id": import_id},
             )
         finally:
-            con.unregister("incoming_rows")
+            con.unregister(store.INCOMING_ROWS)
         con.execute(
             "insert into imports values ($id, $kind, $name, $sha, $rows, $at, $snap, false)",
             {

@@ -81,3 +81,11 @@ def test_a_wrong_check_digit_is_invalid():
 def test_cells_holding_a_number_are_found_in_any_column_as_text_or_number():
     column = pd.Series(["15108695088", 15108695088.0, "151086 95088", "1001", None, 12.5, "abc"], dtype=object)
     assert national_id.national_id_cells(column).tolist() == [True, True, True, False, False, False, False]
+
+
+def test_a_text_column_is_checked_only_where_a_cell_is_long_enough_and_still_finds_every_number():
+    # A CSV column is text: only cells of 10-13 characters are asked, the rest are no number without asking.
+    column = pd.Series(["15108695088", "151086-95088", "15108695089", "1001", None, "151086 95088 x", ""], dtype="str")
+    assert national_id.national_id_cells(column).tolist() == [True, True, False, False, False, False, False]
+    assert national_id.number_like_cells(column).tolist() == [True, True, True, False, False, False, False]
+    assert national_id.national_id_cells(pd.Series(["A1", "B2"], dtype="str")).tolist() == [False, False]

@@ -234,7 +234,7 @@ def read_occupations(out: dict[str, pd.Series], header: dict[str, str], problems
     problems.add_errors(errors, header["profession"])
     code = out.get("profession_code", pd.Series(None, index=title.index, dtype=object))
     code = code.where(code.notna(), code_in_title)
-    named = code.map(lambda c: None if c is None or c != c else unit_group_name(c))
+    named, _ = by_unique(code, lambda c: (unit_group_name(str(c)), None), "object")  # once per code, not per row
     out["profession"] = title.where(title.notna(), named)
     out["profession_code"] = code
 
